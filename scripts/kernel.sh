@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Configure and build the patched kernel (bzImage) into build/kout.
+# Incremental: only what changed is rebuilt.
+#   MODULES=1 O=dir  builds KVM as modules instead (used by check.sh).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+out=${O:-$KOUT}
+frag=$top/config/kvm-guest.config
+mkdir -p "$out"
+want=$(mktemp)
+trap 'rm -f "$want"' EXIT
+grep -E '^CONFIG_' "$frag" > "$want"
+if [ "${MODULES:-0}" = 1 ]; then
+	sed -i -e 's/^CONFIG_KVM=y/CONFIG_KVM=m/' -e 's/^CONFIG_KVM_AMD=y/CONFIG_KVM_AMD=m/' \
+		-e 's/^CONFIG_KVM_INTEL=y/CONFIG_KVM_INTEL=m/' "$want"
+	echo CONFIG_MODULES=y >> "$want"
+fi
+mk() { make -s -C "$LINUX" O="$out" -j"$(nproc)" "$@"; }
+
+if ! cmp -s "$want" "$out/.fragment" || [ ! -f "$out/.config" ]; then
+	mk KCONFIG_ALLCONFIG="$want" allnoconfig >/dev/null
+	bad=0
+	while read -r line; do
+		grep -qxF "$line" "$out/.config" || { echo "kernel: config lost $line" >&2; bad=1; }
+	done < "$want"
+	[ "$bad" = 0 ] || die "config fragment did not apply (dependencies changed?)"
+	cp "$want" "$out/.fragment"
+fi
+if [ -n "${TARGETS:-}" ]; then
+	# shellcheck disable=SC2086
+	mk $TARGETS
+else
+	mk bzImage
+	echo "kernel: $out/arch/x86/boot/bzImage"
+fi

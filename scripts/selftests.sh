@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Build the KVM selftests of build/linux, statically linked, out of tree
+# into build/selftests, against the uapi headers of the tree being tested
+# (installed into build/kout/usr/include).  Builds the standard targets of
+# tools/testing/selftests/kvm/Makefile for x86_64, so tests added to that
+# Makefile by patches are picked up without touching this script.
+# Incremental: make rebuilds only what changed.
+#   JOBS=n   parallel jobs (default: nproc)
+#   V=1      show the compiler command lines
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+bash "$top/scripts/deps.sh"
+
+SELFTESTS=$BUILD/selftests
+src=$LINUX/tools/testing/selftests/kvm
+[ -f "$src/Makefile" ] || die "$src/Makefile missing: run 'make tree' (scripts/tree.sh) first"
+
+# uapi headers of this tree (cheap, and incremental: unchanged headers keep
+# their timestamps, so the selftests are not rebuilt for nothing).
+make -s -C "$LINUX" O="$KOUT" headers_install >/dev/null ||
+	die "headers_install into $KOUT/usr/include failed (a kernel build running into build/kout? retry when it is done)"
+[ -f "$KOUT/usr/include/linux/kvm.h" ] || die "$KOUT/usr/include/linux/kvm.h missing after headers_install"
+
+mkdir -p "$SELFTESTS"
+start=$(date +%s)
+# USERLDFLAGS is the lib.mk hook for link flags; CFLAGS/LDFLAGS of the
+# environment would be overridden or appended in ways that differ by version.
+make -C "$src" -j"${JOBS:-$(nproc)}" $([ "${V:-0}" = 1 ] && echo V=1 || echo -s) \
+	ARCH=x86 OUTPUT="$SELFTESTS" \
+	KHDR_INCLUDES="-isystem $KOUT/usr/include" \
+	USERLDFLAGS=-static \
+	all ||
+	die "KVM selftests build failed (output above)"
+
+# make sure what we got really is static: a dynamic binary would fail in the
+# initramfs, which has no libc.
+probe=$SELFTESTS/x86_64/sync_regs_test
+[ -f "$probe" ] || die "$probe was not built"
+! readelf -l "$probe" | grep INTERP >/dev/null || die "$probe is dynamically linked (USERLDFLAGS=-static ignored?)"
+n=$(find "$SELFTESTS" -type f -perm -u+x ! -name '*.o' ! -name '*.d' | wc -l)
+echo "selftests: $n test binaries in build/selftests ($(( $(date +%s) - start ))s)"
