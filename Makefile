@@ -9,7 +9,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all deps tree export kernel selftests vm-test check test run clean
+.PHONY: all deps tree export kernel selftests vm-test check test run outgoing clean
 
 all: test
 
@@ -40,6 +40,11 @@ test: check
 
 run: kernel selftests
 	bash $(S)/run.sh
+
+# build/outgoing: the patches and a cover letter (cover-letter.txt), ready
+# for git send-email
+outgoing: tree
+	bash $(S)/outgoing.sh
 
 clean:
 	rm -rf build

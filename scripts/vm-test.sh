@@ -1,30 +1,30 @@
 #!/usr/bin/env bash
-# Boot build/kout's bzImage in QEMU (TCG, KVM nested on the emulated SVM)
-# and run KVM selftests in it; print a result table.
+# Boot build/kout's bzImage in QEMU (TCG, KVM nested on the emulated SVM),
+# run KVM selftests in it and print a result table.
 #
 #   scripts/vm-test.sh                      the gate: tests/gate.list
 #   scripts/vm-test.sh 'dirty_log_test -M dirty-ring' x86_64/sync_regs_test
 #   TESTS='x86_64/sync_regs_test x86_64/debug_regs' scripts/vm-test.sh
 #
-# A test is a command line (program relative to build/selftests, x86_64/
-# may be left out, then its arguments); in TESTS separate command lines
-# with ';' or newlines (if there are none, every blank-separated word is a
-# test).  Settings:
+# A test is a command line: a program relative to build/selftests (x86_64/
+# may be left out) and its arguments.  In TESTS, separate command lines with
+# ';' or newlines; without either, every blank-separated word is one test.
+# Settings (environment):
 #   TEST_TIMEOUT=300   per-test timeout in the guest, seconds
 #   VM_TIMEOUT=1800    timeout of the whole QEMU run, seconds
-#   VM_APPEND=...      extra kernel command line
-#   HUGEPAGES=128      2M hugetlb pages the guest reserves (hugepages=; the
-#                      kernel has no sysctl), for dirty_log_page_splitting_test
-#   VM_TSC_KHZ=...     the guest's TSC frequency (default: measured on the host)
+#   HUGEPAGES=128      2M hugetlb pages the guest reserves at boot
+#   VM_TSC_KHZ=...     guest TSC frequency (default: measured on the host)
+#   VM_APPEND=...      more kernel command line
 #   VERBOSE=1          show the whole console while it runs
+#   REPARSE=1          do not boot: parse build/vm-test/console.log again
 #
 # Writes build/vm-test/console.log (the whole serial console),
 # build/vm-test/results.tsv and build/vm-test/logs/<test>.log.
-# Status: PASS (exit 0), SKIP (exit 4, KSFT_SKIP), FAIL, TIMEOUT (per-test
-# timeout or the VM timeout hit it), MISSING (never started).  A kernel
+# Status: PASS (exit 0), SKIP (exit 4, KSFT_SKIP), FAIL, TIMEOUT (the
+# per-test timeout or VM_TIMEOUT hit it), MISSING (never started).  A kernel
 # splat (WARNING, BUG, lockdep, RCU stall, Oops, panic...) fails the test
-# that was running (or a "(kernel)" row when none was).  The last line is
-# "N passed, N failed, N skipped"; exit status is non-zero iff N failed > 0.
+# that was running, or adds a "(kernel)" row when none was.  The last line
+# is "N passed, N failed, N skipped"; the exit status is 0 iff N failed = 0.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -33,53 +33,28 @@ bash "$top/scripts/deps.sh"
 gate=$top/tests/gate.list
 known=$top/tests/tcg-known-failures.list
 out=$BUILD/vm-test
+log=$out/console.log
+list=$BUILD/initramfs.tests
 bzimage=$KOUT/arch/x86/boot/bzImage
 test_timeout=${TEST_TIMEOUT:-300}
 vm_timeout=${VM_TIMEOUT:-1800}
+hugepages=${HUGEPAGES:-128}
+[[ "$test_timeout" =~ ^[1-9][0-9]*$ ]] || die "TEST_TIMEOUT=$test_timeout is not a number of seconds"
 [[ "$vm_timeout" =~ ^[1-9][0-9]*$ ]] || die "VM_TIMEOUT=$vm_timeout is not a number of seconds"
+[[ "$hugepages" =~ ^[0-9]+$ ]] || die "HUGEPAGES=$hugepages is not a number"
 
-# list file -> entries, comments (whole-line or trailing " # ...") dropped
+# a list file without its comments (whole lines, or from " #" on)
 read_list() {
 	sed -e 's/^[[:space:]]*#.*//' -e 's/[[:space:]]#.*//' \
 	    -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' "$1" | grep -v '^$' || true
 }
 
-entries=()
-if [ $# -gt 0 ]; then
-	entries=("$@")
-elif [ -n "${TESTS:-}" ]; then
-	if [[ "$TESTS" == *[$'\n;']* ]]; then
-		mapfile -t entries < <(tr ';' '\n' <<<"$TESTS" | grep -v '^[[:space:]]*$')
-	else
-		read -r -a entries <<<"$TESTS"
-	fi
-else
-	[ -f "$gate" ] || die "$gate missing"
-	mapfile -t entries < <(read_list "$gate")
-fi
-[ ${#entries[@]} -gt 0 ] || die "no tests to run"
-
-[ -f "$bzimage" ] || die "no kernel: $bzimage missing (run scripts/kernel.sh first)"
-command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing (scripts/deps.sh)"
-
-bash "$top/scripts/selftests.sh"
-TEST_TIMEOUT=$test_timeout bash "$top/scripts/initramfs.sh" "${entries[@]}"
-list=$BUILD/initramfs.tests
-
-rm -rf "$out"
-mkdir -p "$out/logs"
-log=$out/console.log
-
-hugepages=${HUGEPAGES:-128}
-[[ "$hugepages" =~ ^[0-9]+$ ]] || die "HUGEPAGES=$hugepages is not a number"
-
-# TCG's guest TSC is the host's TSC.  The guest kernel calibrates it against
-# the emulated PIT, which fails now and then when the host is busy ("tsc:
-# Unable to calibrate against PIT"; no HPET/PM timer without ACPI): then
-# KVM has no TSC frequency and most x86 tests fail.  Measure it here and
-# hand it over with tsc_early_khz=.
-tsc_khz=${VM_TSC_KHZ:-}
-if [ -z "$tsc_khz" ]; then
+# The guest's TSC is the host's TSC (TCG reads it for RDTSC).  The guest
+# kernel calibrates it against the emulated PIT, which fails now and then
+# when the host is busy ("tsc: Unable to calibrate against PIT"; without
+# ACPI there is no HPET or PM timer to fall back on): KVM then has no TSC
+# frequency and most x86 tests fail.  So measure it here, for tsc_early_khz=.
+host_tsc_khz() {
 	cat > "$out/tsc-khz.c" <<'EOF'
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,41 +84,77 @@ int main(void)
 		khz[i] = (c1 - c0) / (t1 - t0) / 1000;
 	}
 	qsort(khz, 7, sizeof(khz[0]), cmp);
-	printf("%.0f\n", khz[3]);	/* median */
+	printf("%.0f\n", khz[3]);	/* the median */
 	return 0;
 }
 EOF
 	gcc -O2 -o "$out/tsc-khz" "$out/tsc-khz.c" || die "cannot build the TSC frequency probe"
-	tsc_khz=$("$out/tsc-khz")
-fi
-[[ "$tsc_khz" =~ ^[1-9][0-9]{5,}$ ]] || die "TSC frequency '$tsc_khz' kHz makes no sense (set VM_TSC_KHZ)"
+	"$out/tsc-khz"
+}
 
-# The kernel has no ACPI, so it finds CPUs in SeaBIOS's MP table, which
-# lists one CPU per package: a plain "-smp 2" (2 cores, 1 socket) boots with
-# 1 CPU.  thread=multi TCG is not used: it panicked the guest once.
-# tsc=reliable: with 2 packages, no invariant TSC and a non-Intel CPU the
-# kernel calls the TSC unsynchronized and falls back to the jiffies
-# clocksource (4ms resolution, no HPET without ACPI), which breaks timing
-# tests (xen_shinfo_test runstate times); TCG's TSCs are one virtual clock.
-qemu=(qemu-system-x86_64 -accel tcg,thread=single -cpu max
-	-smp 2,sockets=2,cores=1,threads=1 -m 4G
-	-nographic -no-reboot
-	-kernel "$bzimage" -initrd "$BUILD/initramfs.cpio.gz"
-	-append "console=ttyS0 panic=-1 printk.time=1 tsc=reliable tsc_early_khz=$tsc_khz hugepages=$hugepages ${VM_APPEND:-}")
-echo "vm-test: ${qemu[*]}"
-echo "vm-test: $(wc -l < "$list") tests, ${test_timeout}s each, ${vm_timeout}s for the whole VM; console in ${log#$top/}"
-t0=$(date +%s)
-set +e
-if [ "${VERBOSE:-0}" = 1 ]; then
-	timeout -k 10 "$vm_timeout" "${qemu[@]}" </dev/null 2>&1 | tr -d '\r' | tee "$log"
+run_vm() {	# entries...; sets qemu_rc, elapsed
+	[ -f "$bzimage" ] || die "no kernel: $bzimage missing (run scripts/kernel.sh first)"
+	command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing (scripts/deps.sh)"
+	bash "$top/scripts/selftests.sh"
+	TEST_TIMEOUT=$test_timeout bash "$top/scripts/initramfs.sh" "$@"
+
+	rm -rf "$out"
+	mkdir -p "$out"
+	local tsc_khz=${VM_TSC_KHZ:-$(host_tsc_khz)}
+	[[ "$tsc_khz" =~ ^[1-9][0-9]{5,}$ ]] || die "TSC frequency '$tsc_khz' kHz makes no sense (set VM_TSC_KHZ)"
+
+	# -smp: the kernel has no ACPI, so it finds the CPUs in SeaBIOS's MP
+	# table, which lists one CPU per package; a plain "-smp 2" (1 socket,
+	# 2 cores) boots with 1 CPU.  TCG thread=single: thread=multi panicked
+	# the guest once.  tsc=reliable: with 2 packages, a non-Intel CPU and no
+	# invariant TSC the kernel calls the TSCs unsynchronized and falls back
+	# to the jiffies clocksource (4ms steps), which breaks timing tests such
+	# as xen_shinfo_test; TCG's TSCs are all the one host TSC.
+	local qemu=(qemu-system-x86_64 -accel tcg,thread=single -cpu max
+		-smp 2,sockets=2,cores=1,threads=1 -m 4G
+		-nographic -no-reboot
+		-kernel "$bzimage" -initrd "$BUILD/initramfs.cpio.gz"
+		-append "console=ttyS0 panic=-1 printk.time=1 tsc=reliable tsc_early_khz=$tsc_khz hugepages=$hugepages ${VM_APPEND:-}")
+	echo "vm-test: ${qemu[*]}"
+	echo "vm-test: $(wc -l < "$list") tests, ${test_timeout}s each, ${vm_timeout}s for the whole VM; console in ${log#"$top"/}"
+	local t0 rcs
+	t0=$(date +%s)
+	set +e
+	if [ "${VERBOSE:-0}" = 1 ]; then
+		timeout -k 10 "$vm_timeout" "${qemu[@]}" </dev/null 2>&1 | tr -d '\r' | tee "$log"
+		rcs=("${PIPESTATUS[@]}")
+	else	# one progress line per finished test
+		timeout -k 10 "$vm_timeout" "${qemu[@]}" </dev/null 2>&1 | tr -d '\r' | tee "$log" |
+			sed -n -u 's/.*@@TEST \([^ ]*\) END rc=\([0-9]*\) secs=\([0-9.]*\).*/vm-test:   \1 rc=\2 \3s/p'
+		rcs=("${PIPESTATUS[@]}")
+	fi
+	set -e
+	qemu_rc=${rcs[0]}
+	elapsed=$(( $(date +%s) - t0 ))
+}
+
+qemu_rc=0 elapsed='?'
+if [ "${REPARSE:-0}" = 1 ]; then
+	[ -f "$log" ] && [ -f "$list" ] || die "REPARSE=1: no $log or $list to parse"
+	[ -f "$out/qemu.rc" ] && qemu_rc=$(cat "$out/qemu.rc")
 else
-	# progress: one line per finished test
-	timeout -k 10 "$vm_timeout" "${qemu[@]}" </dev/null 2>&1 | tr -d '\r' | tee "$log" |
-		sed -n -u 's/.*@@TEST \([^ ]*\) END rc=\([0-9]*\) secs=\([0-9.]*\).*/vm-test:   \1 rc=\2 \3s/p'
+	entries=()
+	if [ $# -gt 0 ]; then
+		entries=("$@")
+	elif [ -n "${TESTS:-}" ]; then
+		if [[ "$TESTS" == *[$'\n;']* ]]; then
+			mapfile -t entries < <(tr ';' '\n' <<<"$TESTS" | grep -v '^[[:space:]]*$' || true)
+		else
+			read -r -a entries <<<"$TESTS"
+		fi
+	else
+		[ -f "$gate" ] || die "$gate missing"
+		mapfile -t entries < <(read_list "$gate")
+	fi
+	[ ${#entries[@]} -gt 0 ] || die "no tests to run"
+	run_vm "${entries[@]}"
+	echo "$qemu_rc" > "$out/qemu.rc"
 fi
-qemu_rc=${PIPESTATUS[0]}
-set -e
-elapsed=$(( $(date +%s) - t0 ))
 vm_timed_out=0
 case "$qemu_rc" in
 0) ;;
@@ -151,84 +162,91 @@ case "$qemu_rc" in
 *) echo "vm-test: QEMU exited with status $qemu_rc" ;;
 esac
 
-# ---- parse the console -------------------------------------------------
-# One pass over the log: markers, and kernel splats attributed to the test
-# that was running.  Kernel lines carry a printk timestamp (printk.time=1);
-# only those are searched, so test output cannot fake a splat.
+# ---- parse the console ----------------------------------------------------
+# One pass: the markers, each test's output into logs/, and kernel splats,
+# charged to the test that was running.  Only kernel lines are searched for
+# splats (they carry a printk timestamp, printk.time=1), so a test printing
+# "WARNING:" is not one.  Markers are matched anywhere in a line, as kernel
+# output can land in front of them.
 splat_re='WARNING:|BUG:|KASAN|possible recursive locking|lockdep|INFO: rcu|rcu_sched self-detected stall|Oops|Kernel panic|circular locking|general protection fault|soft lockup|hard LOCKUP|INFO: task .* blocked|UBSAN:|Call Trace:'
-# benign boot lines that match: "rcu: RCU lockdep checking is enabled."
-splat_ok='RCU lockdep checking is enabled'
+splat_ok='RCU lockdep checking is enabled'	# boot banner of CONFIG_PROVE_RCU
+rm -rf "$out/logs" "$out/markers"
+mkdir -p "$out/logs"
 awk -v re="$splat_re" -v ok="$splat_ok" -v out="$out" '
-	function flush() { if (cur != "") close(logf) }
+	function mark(s) { print s > (out "/markers") }
 	/@@TEST [^ ]+ START/ {
-		match($0, /@@TEST [^ ]+ START/); s = substr($0, RSTART + 7, RLENGTH - 13)
-		flush(); cur = s; f = s; gsub("/", "_", f); logf = out "/logs/" f ".log"
+		match($0, /@@TEST [^ ]+ START/); cur = substr($0, RSTART + 7, RLENGTH - 13)
+		f = cur; gsub("/", "_", f); logf = out "/logs/" f ".log"
 		printf "" > logf
-		print "START\t" s > out "/markers"
+		mark("START\t" cur)
 		next
 	}
 	/@@TEST [^ ]+ TIMEOUT/ {
-		match($0, /@@TEST [^ ]+ TIMEOUT/); print "TIMEOUT\t" substr($0, RSTART + 7, RLENGTH - 15) > out "/markers"
+		match($0, /@@TEST [^ ]+ TIMEOUT/); mark("TIMEOUT\t" substr($0, RSTART + 7, RLENGTH - 15))
 		next
 	}
 	/@@TEST [^ ]+ END rc=[0-9]+ secs=[0-9.]+/ {
-		match($0, /@@TEST [^ ]+ END rc=[0-9]+ secs=[0-9.]+/); m = substr($0, RSTART + 7, RLENGTH - 7)
-		split(m, g, " "); sub("rc=", "", g[3]); sub("secs=", "", g[4])
-		print "END\t" g[1] "\t" g[3] "\t" g[4] > out "/markers"
-		flush(); cur = ""
+		match($0, /@@TEST [^ ]+ END rc=[0-9]+ secs=[0-9.]+/)
+		split(substr($0, RSTART + 7, RLENGTH - 7), g, " ")
+		sub("rc=", "", g[3]); sub("secs=", "", g[4])
+		mark("END\t" g[1] "\t" g[3] "\t" g[4])
+		if (cur != "") close(logf)
+		cur = ""
 		next
 	}
-	/@@DONE/ { print "DONE" > out "/markers"; next }
-	/@@INFO kvm no/ { print "NOKVM" > out "/markers" }
+	/@@DONE/ { mark("DONE"); next }
+	/@@INFO kvm no/ { mark("NOKVM") }
+	/@@INFO kernel .* cpus [0-9]+/ {
+		match($0, /cpus [0-9]+/); n = substr($0, RSTART + 5, RLENGTH - 5)
+		if (n != 2) mark("CPUS\t" n)
+	}
 	{
 		if (cur != "") print > logf
 		if ($0 ~ /\[ *[0-9]+\.[0-9]+\] / && $0 ~ re && $0 !~ ok)
-			print "SPLAT\t" (cur == "" ? "(kernel)" : cur) "\t" $0 > out "/markers"
+			mark("SPLAT\t" (cur == "" ? "(kernel)" : cur) "\t" $0)
 	}
 ' "$log"
 touch "$out/markers"
 
-declare -A status=() secs=() rc=() note=() reason=()
+declare -A status=() secs=() rc=() note=() splat=() reason=()
+done_marker=0
 while IFS=$'\t' read -r kind a b c; do
 	case "$kind" in
 	START) status[$a]=RUNNING ;;
 	TIMEOUT) status[$a]=TIMEOUT ;;
 	END)
-		rc[$a]=$b; secs[$a]=$c
-		if [ "${status[$a]:-}" = TIMEOUT ]; then :
+		rc[$a]=$b secs[$a]=$c
+		if [ "${status[$a]:-}" = TIMEOUT ]; then note[$a]="killed after TEST_TIMEOUT"
 		elif [ "$b" = 0 ]; then status[$a]=PASS
 		elif [ "$b" = 4 ]; then status[$a]=SKIP
-		else status[$a]=FAIL; note[$a]="exit $b"
+		else status[$a]=FAIL note[$a]="exit $b"
 		fi ;;
+	SPLAT) splat[$a]=1 ;;
+	DONE) done_marker=1 ;;
+	CPUS) echo "vm-test: warning: the guest has $a CPUs, not 2" ;;
 	esac
 done < "$out/markers"
-done_marker=$(grep -c '^DONE$' "$out/markers" || true)
 
+known_names=()
 if [ -f "$known" ]; then
 	while read -r k r; do
-		r=${r#\#}; reason[$k]=${r# }
-	done < <(grep -v '^[[:space:]]*#' "$known" | grep -v '^[[:space:]]*$' | sed 's/[[:space:]]*#/ #/')
+		known_names+=("$k")
+		reason[$k]=${r#\# }
+	done < <(grep -v '^[[:space:]]*#' "$known" | grep -v '^[[:space:]]*$' |
+		sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*#[[:space:]]*/ # /')
 fi
 
 names=()
 while IFS=$'\t' read -r n _; do names+=("$n"); done < "$list"
-splats=()
 extra=()
-while IFS=$'\t' read -r _ who line; do
-	splats+=("$who: $line")
-	if [ "$who" = "(kernel)" ]; then
-		[[ " ${extra[*]:-} " == *" (kernel) "* ]] || extra+=("(kernel)")
-		status["(kernel)"]=FAIL; note["(kernel)"]="kernel splat outside any test"
-	else
-		[ -n "${status[$who]:-}" ] && [ "${status[$who]}" != FAIL ] && [ "${status[$who]}" != TIMEOUT ] &&
-			status[$who]=FAIL
-		note[$who]="kernel splat${note[$who]:+; ${note[$who]}}"
-	fi
-done < <(grep '^SPLAT' "$out/markers" || true)
+if [ -n "${splat["(kernel)"]:-}" ]; then
+	extra+=("(kernel)") status["(kernel)"]=FAIL note["(kernel)"]="kernel splat outside any test"
+fi
 if [ "$done_marker" = 0 ]; then
-	extra+=("(guest)"); status["(guest)"]=FAIL; note["(guest)"]="no @@DONE marker: the guest did not finish"
+	extra+=("(guest)") status["(guest)"]=FAIL note["(guest)"]="no @@DONE marker: the guest did not finish"
+	[ "$vm_timed_out" = 0 ] || note["(guest)"]+=" (VM_TIMEOUT=${vm_timeout}s)"
 elif grep -q '^NOKVM$' "$out/markers"; then
-	extra+=("(guest)"); status["(guest)"]=FAIL; note["(guest)"]="no /dev/kvm in the guest"
+	extra+=("(guest)") status["(guest)"]=FAIL note["(guest)"]="no /dev/kvm in the guest"
 fi
 
 pass=0 fail=0 skip=0
@@ -239,32 +257,39 @@ printf 'test\tstatus\tsecs\trc\tnote\n' > "$out/results.tsv"
 for n in "${names[@]}" "${extra[@]}"; do
 	st=${status[$n]:-MISSING}
 	nt=${note[$n]:-}
-	if [ "$st" = RUNNING ]; then
-		if [ "$vm_timed_out" = 1 ]; then st=TIMEOUT; nt="VM_TIMEOUT hit while running${nt:+; $nt}"
-		else st=FAIL; nt="no END marker: guest died while running it${nt:+; $nt}"; fi
+	case "$st" in
+	RUNNING)
+		if [ "$vm_timed_out" = 1 ]; then st=TIMEOUT nt="VM_TIMEOUT hit while it ran"
+		else st=FAIL nt="no END marker: the guest died while it ran"
+		fi ;;
+	MISSING) nt="never started" ;;
+	esac
+	if [ -n "${splat[$n]:-}" ] && [ "$n" != "(kernel)" ]; then
+		case "$st" in PASS|SKIP) st=FAIL ;; esac
+		nt="kernel splat${nt:+; $nt}"
 	fi
-	[ "$st" = MISSING ] && nt="never started${nt:+; $nt}"
-	[ "$st" = TIMEOUT ] && [ -z "$nt" ] && nt="killed after TEST_TIMEOUT=${test_timeout}s"
 	case "$st" in
 	PASS) pass=$((pass + 1)) ;;
 	SKIP) skip=$((skip + 1)) ;;
-	*) fail=$((fail + 1))
-	   prog=${n%%\[*}
-	   [ -n "${reason[$prog]:-}" ] && nt="${nt:+$nt; }known TCG failure" ;;
+	*)
+		fail=$((fail + 1))
+		prog=${n%%\[*}
+		if [ -n "${reason[$prog]:-}" ]; then nt="${nt:+$nt; }known TCG failure"; fi ;;
 	esac
 	printf '%-*s  %-7s  %7s  %s\n' "$w" "$n" "$st" "${secs[$n]:--}" "$nt"
 	printf '%s\t%s\t%s\t%s\t%s\n' "$n" "$st" "${secs[$n]:--}" "${rc[$n]:--}" "$nt" >> "$out/results.tsv"
 done
-echo "vm-test: ${elapsed}s in QEMU (kernel $(grep -m1 -o '@@INFO kernel [^ ]*' "$log" | cut -d' ' -f3 || true))"
-if [ ${#splats[@]} -gt 0 ]; then
-	echo "vm-test: KERNEL SPLAT in the guest log (see ${log#$top/}):"
-	printf '  %s\n' "${splats[@]:0:20}"
-	[ ${#splats[@]} -le 20 ] || echo "  ... $(( ${#splats[@]} - 20 )) more"
+
+kernel=$(grep -a -m1 -o '@@INFO kernel [^ ]*' "$log" | cut -d' ' -f3 || true)
+echo "vm-test: ${elapsed}s in QEMU, kernel ${kernel:-?}, full console in ${log#"$top"/}"
+if [ ${#splat[@]} -gt 0 ]; then
+	echo "vm-test: KERNEL SPLAT in the guest log:"
+	grep '^SPLAT' "$out/markers" | cut -f2- | sed 's/\t/: /' | head -20 | sed 's/^/  /'
+	n=$(grep -c '^SPLAT' "$out/markers")
+	[ "$n" -le 20 ] || echo "  ... $((n - 20)) more lines"
 fi
-if [ -f "$known" ]; then
-	while read -r k r; do
-		echo "not gated: $k (${reason[$k]:-no reason given})"
-	done < <(grep -v '^[[:space:]]*#' "$known" | grep -v '^[[:space:]]*$' | sed 's/[[:space:]]*#/ #/')
-fi
+for k in "${known_names[@]}"; do
+	echo "not gated: $k (${reason[$k]:-no reason given})"
+done
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]
