@@ -9,7 +9,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all deps tree export kernel selftests vm-test check test run outgoing clean
+.PHONY: all deps tree export kernel selftests vm-test check test run bench outgoing clean
 
 all: test
 
@@ -40,6 +40,10 @@ test: check
 
 run: kernel selftests
 	bash $(S)/run.sh
+
+# the checkpoint benchmark sweep in the VM: bench/results.md and bench/*.png
+bench: kernel selftests
+	bash $(S)/bench.sh
 
 # build/outgoing: the patches and a cover letter (cover-letter.txt), ready
 # for git send-email

@@ -41,10 +41,14 @@ for pt in "${points[@]}"; do
 	done
 done
 
-log=
+log=''
+rendered=''
 case "${1:-}" in
 --list) printf '%s\n' "${cmds[@]}"; exit 0 ;;
---log) log=${2:?--log needs a console log}; [ -f "$log" ] || die "$log: no such file" ;;
+--log)
+	log=${2:?--log needs a console log}
+	rendered=1
+	[ -f "$log" ] || die "$log: no such file" ;;
 "") ;;
 *) die "usage: ${0##*/} [--list | --log console.log]" ;;
 esac
@@ -125,6 +129,20 @@ sweep() {
 			>> "$tmp/$name.dat"
 	done
 	echo >> "$tmp/md"
+	# the range of each ratio of harvest + re-arm, and where
+	awk -v u="$xl" '
+		function r(c, lbl,   i, lo, hi, xl, xh, q) {
+			lo = ""; for (i = 1; i <= n; i++) {
+				if (d[i, c] == "NA" || d[i, 2] == "NA" || d[i, 2] == 0) continue
+				q = d[i, c] / d[i, 2]
+				if (lo == "" || q < lo) { lo = q; xl = d[i, 1] }
+				if (lo == "" || q >= hi) { hi = q; xh = d[i, 1] }
+			}
+			if (lo != "") printf "%s %.2f (%s %s) to %.2f (%s %s)", lbl, lo, xl, u, hi, xh, u
+		}
+		{ n++; for (i = 1; i <= NF; i++) d[n, i] = $i }
+		END { printf "Harvest + re-arm, other / gfn: "; r(3, "ring"); printf "; "; r(4, "bitmap"); print ".\n" }
+	' "$tmp/$name.dat" >> "$tmp/md"
 }
 
 : > "$tmp/md"
@@ -136,7 +154,10 @@ sweep pages "Dirty pages per checkpoint, 16 GiB, 1 vCPU" "pages" \
 sweep vcpus "vCPUs, 16 GiB, 1024 dirty pages in all" "vCPUs" \
 	"1 16384 1024 1" "2 16384 1024 2" "4 16384 1024 4"
 
-kernel=$(git -C "$LINUX" log -1 --format='%h %s' 2>/dev/null || echo unknown)
+vm_secs=$(sed -n 's/.*@@TEST .* END rc=[0-9]* secs=\([0-9.]*\).*/\1/p' "$log" |
+	awk '{ s += $1 } END { printf "%.0f", s }')
+booted=$(sed -n 's/.*Linux version \([^ ]*\) .*\(#[0-9].*\)$/\1 \2/p' "$log" | head -1)
+head=$(git -C "$LINUX" log -1 --format='%h %s' 2>/dev/null || echo unknown)
 {
 	echo "# Dirty page tracking for checkpointing: gfn rings vs dirty ring vs bitmap"
 	echo
@@ -156,7 +177,9 @@ kernel=$(git -C "$LINUX" log -1 --format='%h %s' 2>/dev/null || echo unknown)
 	echo "over the checkpoints, in microseconds.  The test checks that every"
 	echo "checkpoint reports exactly the written pages."
 	echo
-	echo "Kernel: $kernel.  Source: ${log#"$top"/}.  Raw data: results.tsv."
+	echo "Booted kernel: ${booted:-unknown}; tree HEAD when rendered: $head."
+	echo "Console log: ${log#"$top"/}${rendered:+ (rendered with --log)}.  Raw data: results.tsv."
+	echo "Time in the VM for the sweep: ${vm_secs}s (sum of the tests' run times)."
 	echo
 	echo "![memory](memory.png) ![pages](pages.png) ![vcpus](vcpus.png)"
 	echo

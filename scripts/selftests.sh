@@ -17,9 +17,14 @@ src=$LINUX/tools/testing/selftests/kvm
 [ -f "$src/Makefile" ] || die "$src/Makefile missing: run 'make tree' (scripts/tree.sh) first"
 
 # uapi headers of this tree (cheap, and incremental: unchanged headers keep
-# their timestamps, so the selftests are not rebuilt for nothing).
-make -s -C "$LINUX" O="$KOUT" headers_install >/dev/null ||
-	die "headers_install into $KOUT/usr/include failed (a kernel build running into build/kout? retry when it is done)"
+# their timestamps, so the selftests are not rebuilt for nothing).  A kernel
+# build running into build/kout at the same time can make it trip: retry.
+for try in 1 2 3 0; do
+	[ "$try" != 0 ] || die "headers_install into $KOUT/usr/include failed 3 times (see above)"
+	make -s -C "$LINUX" O="$KOUT" headers_install >/dev/null && break
+	echo "selftests: headers_install failed (a kernel build running into build/kout?), retrying in 20s" >&2
+	sleep 20
+done
 [ -f "$KOUT/usr/include/linux/kvm.h" ] || die "$KOUT/usr/include/linux/kvm.h missing after headers_install"
 
 mkdir -p "$SELFTESTS"

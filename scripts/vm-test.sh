@@ -112,7 +112,7 @@ run_vm() {	# entries...; sets qemu_rc, elapsed
 	# as xen_shinfo_test; TCG's TSCs are all the one host TSC.
 	local qemu=(qemu-system-x86_64 -accel tcg,thread=single -cpu max
 		-smp 2,sockets=2,cores=1,threads=1 -m 4G
-		-nographic -no-reboot
+		-nographic -no-reboot -nic none
 		-kernel "$bzimage" -initrd "$BUILD/initramfs.cpio.gz"
 		-append "console=ttyS0 panic=-1 printk.time=1 tsc=reliable tsc_early_khz=$tsc_khz hugepages=$hugepages ${VM_APPEND:-}")
 	echo "vm-test: ${qemu[*]}"
@@ -159,7 +159,8 @@ vm_timed_out=0
 case "$qemu_rc" in
 0) ;;
 124|137) vm_timed_out=1; echo "vm-test: QEMU killed after VM_TIMEOUT=${vm_timeout}s" ;;
-*) echo "vm-test: QEMU exited with status $qemu_rc" ;;
+*) echo "vm-test: QEMU exited with status $qemu_rc; the end of ${log#"$top"/}:"
+   tail -n 5 "$log" | sed 's/^/  /' ;;
 esac
 
 # ---- parse the console ----------------------------------------------------
@@ -274,7 +275,7 @@ for n in "${names[@]}" "${extra[@]}"; do
 	*)
 		fail=$((fail + 1))
 		prog=${n%%\[*}
-		if [ -n "${reason[$prog]:-}" ]; then nt="${nt:+$nt; }known TCG failure"; fi ;;
+		if [ -n "${reason[$prog]:-}" ]; then nt="${nt:+$nt; }known failure, not gated (tests/tcg-known-failures.list)"; fi ;;
 	esac
 	printf '%-*s  %-7s  %7s  %s\n' "$w" "$n" "$st" "${secs[$n]:--}" "$nt"
 	printf '%s\t%s\t%s\t%s\t%s\n' "$n" "$st" "${secs[$n]:--}" "${rc[$n]:--}" "$nt" >> "$out/results.tsv"
