@@ -2,14 +2,14 @@
 # scripts/, and every script installs what it needs (scripts/deps.sh).
 #
 #   make run        build what is missing, boot the patched kernel, run the demo
-#   make test       check + kernel + selftests + vm-test (what CI runs)
+#   make test       check + kernel + selftests + gate (what CI runs)
 #
 # See README for the other targets.
 
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all deps tree export kernel selftests vm-test check test run bench outgoing clean
+.PHONY: all deps tree export kernel selftests vm-test gate gate-sanitizer check test run bench bench-profile outgoing clean
 
 all: test
 
@@ -35,15 +35,31 @@ vm-test: kernel selftests
 check: tree
 	bash $(S)/check.sh
 
+# both gate lists, thread=single and thread=multi (scripts/gate.sh)
+gate: kernel selftests
+	bash $(S)/gate.sh
+
+# the same gate on the sanitizer kernel (build/kout-san: KASAN, KFENCE,
+# UBSAN, kmemleak...; config/sanitizer.config); not part of make test yet
+gate-sanitizer: tree selftests
+	PROFILE=sanitizer bash $(S)/kernel.sh
+	BZIMAGE=$(CURDIR)/build/kout-san/arch/x86/boot/bzImage bash $(S)/gate.sh
+
 test: check
-	$(MAKE) --no-print-directory vm-test
+	$(MAKE) --no-print-directory gate
 
 run: kernel selftests
 	bash $(S)/run.sh
 
-# the checkpoint benchmark sweep in the VM: bench/results.md and bench/*.png
-bench: kernel selftests
+# the checkpoint benchmark sweep on the production kernel (its own build):
+# bench/results.md and bench/*.png
+bench: tree
 	bash $(S)/bench.sh
+
+# where KVM_RESET_DIRTY_PAGES spends its time (ftrace profiler, own kernel):
+# bench/profile.md
+bench-profile: tree
+	bash $(S)/bench-profile.sh
 
 # build/outgoing: the patches and a cover letter (cover-letter.txt), ready
 # for git send-email

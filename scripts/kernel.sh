@@ -1,16 +1,29 @@
 #!/usr/bin/env bash
-# Configure and build the patched kernel (bzImage) into build/kout.
+# Configure and build the patched kernel (bzImage) into build/kout: the
+# gate kernel, config/kvm-guest.config plus config/debug.config (lockdep).
 # Incremental: only what changed is rebuilt.
 #   MODULES=1 O=dir  builds KVM as modules instead (used by check.sh).
+#   PROFILE=bench    the benchmark kernel: no debug options, into
+#                    build/kout-bench (unless O= says otherwise).
+#   PROFILE=profile  the benchmark kernel plus the ftrace function profiler
+#                    (config/profile.config), into build/kout-prof.
+#   PROFILE=sanitizer the gate kernel plus KASAN, KFENCE, UBSAN, kmemleak...
+#                    (config/sanitizer.config), into build/kout-san.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-out=${O:-$KOUT}
-frag=$top/config/kvm-guest.config
+case "${PROFILE:-gate}" in
+gate)	out=${O:-$KOUT}; frags=("$top/config/kvm-guest.config" "$top/config/debug.config") ;;
+bench)	out=${O:-$BUILD/kout-bench}; frags=("$top/config/kvm-guest.config") ;;
+profile) out=${O:-$BUILD/kout-prof}; frags=("$top/config/kvm-guest.config" "$top/config/profile.config") ;;
+sanitizer) out=${O:-$BUILD/kout-san}
+	frags=("$top/config/kvm-guest.config" "$top/config/debug.config" "$top/config/sanitizer.config") ;;
+*)	die "PROFILE=$PROFILE: gate, bench, profile or sanitizer" ;;
+esac
 mkdir -p "$out"
 want=$(mktemp)
 trap 'rm -f "$want"' EXIT
-grep -E '^CONFIG_' "$frag" > "$want"
+cat "${frags[@]}" | grep -E '^CONFIG_' > "$want"
 if [ "${MODULES:-0}" = 1 ]; then
 	sed -i -e 's/^CONFIG_KVM=y/CONFIG_KVM=m/' -e 's/^CONFIG_KVM_AMD=y/CONFIG_KVM_AMD=m/' \
 		-e 's/^CONFIG_KVM_INTEL=y/CONFIG_KVM_INTEL=m/' "$want"

@@ -15,13 +15,23 @@
 #   HUGEPAGES=128      2M hugetlb pages the guest reserves at boot
 #   VM_TSC_KHZ=...     guest TSC frequency (default: measured on the host)
 #   VM_APPEND=...      more kernel command line
+#   TCG_THREAD=single  QEMU's TCG threading: single (one host thread runs
+#                      every guest CPU in turn) or multi (one host thread per
+#                      guest CPU: real parallelism, for the concurrency tests)
+#   BZIMAGE=path       boot this kernel instead of build/kout's (e.g. the
+#                      old series, to see a new test fail there)
 #   VERBOSE=1          show the whole console while it runs
 #   REPARSE=1          do not boot: parse build/vm-test/console.log again
+#   GATE_LIST=file     the gate list to run (default tests/gate.list)
+#   VM_TEST_OUT=dir    where the results go (default build/vm-test)
 #
 # Writes build/vm-test/console.log (the whole serial console),
 # build/vm-test/results.tsv and build/vm-test/logs/<test>.log.
 # Status: PASS (exit 0), SKIP (exit 4, KSFT_SKIP), FAIL, TIMEOUT (the
-# per-test timeout or VM_TIMEOUT hit it), MISSING (never started).  A kernel
+# per-test timeout or VM_TIMEOUT hit it), MISSING (never started).  A test
+# of tests/must-run.list (the series' own) that skips, as a whole or any
+# part of it ("# SKIP" or "skip:N" in the kselftest output, "skipped" in its
+# own), FAILs: the series' tests must not pass when a capability is gone.  A kernel
 # splat (WARNING, BUG, lockdep, RCU stall, Oops, panic...) fails the test
 # that was running, or adds a "(kernel)" row when none was.  The last line
 # is "N passed, N failed, N skipped"; the exit status is 0 iff N failed = 0.
@@ -30,15 +40,18 @@ set -euo pipefail
 
 bash "$top/scripts/deps.sh"
 
-gate=$top/tests/gate.list
+gate=${GATE_LIST:-$top/tests/gate.list}
 known=$top/tests/tcg-known-failures.list
-out=$BUILD/vm-test
+must_run=$top/tests/must-run.list
+out=${VM_TEST_OUT:-$BUILD/vm-test}
 log=$out/console.log
 list=$BUILD/initramfs.tests
-bzimage=$KOUT/arch/x86/boot/bzImage
+bzimage=${BZIMAGE:-$KOUT/arch/x86/boot/bzImage}
 test_timeout=${TEST_TIMEOUT:-300}
 vm_timeout=${VM_TIMEOUT:-1800}
 hugepages=${HUGEPAGES:-128}
+tcg_thread=${TCG_THREAD:-single}
+case "$tcg_thread" in single|multi) ;; *) die "TCG_THREAD=$tcg_thread: single or multi" ;; esac
 [[ "$test_timeout" =~ ^[1-9][0-9]*$ ]] || die "TEST_TIMEOUT=$test_timeout is not a number of seconds"
 [[ "$vm_timeout" =~ ^[1-9][0-9]*$ ]] || die "VM_TIMEOUT=$vm_timeout is not a number of seconds"
 [[ "$hugepages" =~ ^[0-9]+$ ]] || die "HUGEPAGES=$hugepages is not a number"
@@ -105,12 +118,13 @@ run_vm() {	# entries...; sets qemu_rc, elapsed
 
 	# -smp: the kernel has no ACPI, so it finds the CPUs in SeaBIOS's MP
 	# table, which lists one CPU per package; a plain "-smp 2" (1 socket,
-	# 2 cores) boots with 1 CPU.  TCG thread=single: thread=multi panicked
-	# the guest once.  tsc=reliable: with 2 packages, a non-Intel CPU and no
+	# 2 cores) boots with 1 CPU.  TCG thread=single by default (the gate's
+	# timings were tuned for it); TCG_THREAD=multi runs the concurrency
+	# tests with real parallel vCPUs (scripts/gate.sh).  tsc=reliable: with 2 packages, a non-Intel CPU and no
 	# invariant TSC the kernel calls the TSCs unsynchronized and falls back
 	# to the jiffies clocksource (4ms steps), which breaks timing tests such
 	# as xen_shinfo_test; TCG's TSCs are all the one host TSC.
-	local qemu=(qemu-system-x86_64 -accel tcg,thread=single -cpu max
+	local qemu=(qemu-system-x86_64 -accel "tcg,thread=$tcg_thread" -cpu max
 		-smp 2,sockets=2,cores=1,threads=1 -m 4G
 		-nographic -no-reboot -nic none
 		-kernel "$bzimage" -initrd "$BUILD/initramfs.cpio.gz"
@@ -169,7 +183,7 @@ esac
 # splats (they carry a printk timestamp, printk.time=1), so a test printing
 # "WARNING:" is not one.  Markers are matched anywhere in a line, as kernel
 # output can land in front of them.
-splat_re='WARNING:|BUG:|KASAN|possible recursive locking|lockdep|INFO: rcu|rcu_sched self-detected stall|Oops|Kernel panic|circular locking|general protection fault|soft lockup|hard LOCKUP|INFO: task .* blocked|UBSAN:|Call Trace:'
+splat_re='WARNING:|BUG:|KASAN|memory leak detector disabled|possible recursive locking|lockdep|INFO: rcu|rcu_sched self-detected stall|Oops|Kernel panic|circular locking|general protection fault|soft lockup|hard LOCKUP|INFO: task .* blocked|UBSAN:|Call Trace:'
 splat_ok='RCU lockdep checking is enabled'	# boot banner of CONFIG_PROVE_RCU
 rm -rf "$out/logs" "$out/markers"
 mkdir -p "$out/logs"
@@ -195,6 +209,9 @@ awk -v re="$splat_re" -v ok="$splat_ok" -v out="$out" '
 		cur = ""
 		next
 	}
+	/@@KMEMLEAK START/ { leak = out "/kmemleak.txt"; printf "" > leak; mark("KMEMLEAK"); next }
+	/@@KMEMLEAK END/ { close(leak); leak = ""; next }
+	leak != "" { print > leak; next }
 	/@@DONE/ { mark("DONE"); next }
 	/@@INFO kvm no/ { mark("NOKVM") }
 	/@@INFO kernel .* cpus [0-9]+/ {
@@ -210,7 +227,7 @@ awk -v re="$splat_re" -v ok="$splat_ok" -v out="$out" '
 touch "$out/markers"
 
 declare -A status=() secs=() rc=() note=() splat=() reason=()
-done_marker=0
+done_marker=0 kmemleak=0
 while IFS=$'\t' read -r kind a b c; do
 	case "$kind" in
 	START) status[$a]=RUNNING ;;
@@ -224,9 +241,28 @@ while IFS=$'\t' read -r kind a b c; do
 		fi ;;
 	SPLAT) splat[$a]=1 ;;
 	DONE) done_marker=1 ;;
+	KMEMLEAK) kmemleak=1 ;;
 	CPUS) echo "vm-test: warning: the guest has $a CPUs, not 2" ;;
 	esac
 done < "$out/markers"
+
+# a must-run test that skipped anything fails
+declare -A must=()
+if [ -f "$must_run" ]; then
+	while read -r m; do must[$m]=1; done < <(read_list "$must_run")
+fi
+skip_re='# SKIP|skip:[1-9]|: skipped|^SKIP'
+while IFS=$'\t' read -r n _; do
+	[ -n "${must[${n%%\[*}]:-}" ] || continue
+	f=$out/logs/${n//\//_}.log
+	case "${status[$n]:-}" in
+	PASS|SKIP)
+		if [ "${status[$n]}" = SKIP ] || grep -aEq "$skip_re" "$f" 2>/dev/null; then
+			status[$n]=FAIL
+			note[$n]="skipped (in part), but must run (tests/must-run.list): $(grep -aE -m1 "$skip_re" "$f" 2>/dev/null | cut -c1-80)"
+		fi ;;
+	esac
+done < "$list"
 
 known_names=()
 if [ -f "$known" ]; then
@@ -248,6 +284,21 @@ if [ "$done_marker" = 0 ]; then
 	[ "$vm_timed_out" = 0 ] || note["(guest)"]+=" (VM_TIMEOUT=${vm_timeout}s)"
 elif grep -q '^NOKVM$' "$out/markers"; then
 	extra+=("(guest)") status["(guest)"]=FAIL note["(guest)"]="no /dev/kvm in the guest"
+fi
+
+# kmemleak's report after the last test (gate kernel): a leaked object
+# allocated by KVM fails the run; others (boot, the rest of the kernel)
+# are counted and kept in kmemleak.txt
+if [ "$kmemleak" = 1 ]; then
+	read -r leaks kvm_leaks < <(awk '
+		/unreferenced object/ { n++; if (k) kn++; k = 0; next }
+		/kvm|gfn_ring/ { k = 1 }
+		END { if (n && k) kn++; print n + 0, kn + 0 }' "$out/kmemleak.txt")
+	if [ "$kvm_leaks" -gt 0 ]; then
+		extra+=("(kmemleak)") status["(kmemleak)"]=FAIL
+		note["(kmemleak)"]="$kvm_leaks of $leaks leaked objects allocated in KVM (${out#"$top"/}/kmemleak.txt)"
+	fi
+	echo "vm-test: kmemleak: $leaks unreferenced objects, $kvm_leaks allocated in KVM"
 fi
 
 pass=0 fail=0 skip=0
