@@ -1,14 +1,13 @@
 #!/usr/bin/env bash
 # Configure and build the patched kernel (bzImage) into build/kout: the
-# gate kernel, config/kvm-guest.config plus config/debug.config (lockdep).
+# gate kernel, config/kvm-guest.config plus config/debug.config (lockdep,
+# KASAN, UBSAN, KFENCE, kmemleak...).
 # Incremental: only what changed is rebuilt.
 #   MODULES=1 O=dir  builds KVM as modules instead (used by check.sh).
 #   PROFILE=bench    the benchmark kernel: no debug options, into
 #                    build/kout-bench (unless O= says otherwise).
 #   PROFILE=profile  the benchmark kernel plus the ftrace function profiler
 #                    (config/profile.config), into build/kout-prof.
-#   PROFILE=sanitizer the gate kernel plus KASAN, KFENCE, UBSAN, kmemleak...
-#                    (config/sanitizer.config), into build/kout-san.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -16,9 +15,7 @@ case "${PROFILE:-gate}" in
 gate)	out=${O:-$KOUT}; frags=("$top/config/kvm-guest.config" "$top/config/debug.config") ;;
 bench)	out=${O:-$BUILD/kout-bench}; frags=("$top/config/kvm-guest.config") ;;
 profile) out=${O:-$BUILD/kout-prof}; frags=("$top/config/kvm-guest.config" "$top/config/profile.config") ;;
-sanitizer) out=${O:-$BUILD/kout-san}
-	frags=("$top/config/kvm-guest.config" "$top/config/debug.config" "$top/config/sanitizer.config") ;;
-*)	die "PROFILE=$PROFILE: gate, bench, profile or sanitizer" ;;
+*)	die "PROFILE=$PROFILE: gate, bench or profile" ;;
 esac
 mkdir -p "$out"
 want=$(mktemp)

@@ -124,9 +124,12 @@ run_vm() {	# entries...; sets qemu_rc, elapsed
 	# invariant TSC the kernel calls the TSCs unsynchronized and falls back
 	# to the jiffies clocksource (4ms steps), which breaks timing tests such
 	# as xen_shinfo_test; TCG's TSCs are all the one host TSC.
+	# -d cpu_reset: QEMU logs the CPU state of every reset; with -no-reboot
+	# a triple fault of this (L1) kernel ends QEMU without a word on the
+	# console, and the log says where it happened.
 	local qemu=(qemu-system-x86_64 -accel "tcg,thread=$tcg_thread" -cpu max
 		-smp 2,sockets=2,cores=1,threads=1 -m 4G
-		-nographic -no-reboot -nic none
+		-nographic -no-reboot -nic none -d cpu_reset -D "$out/qemu-reset.log"
 		-kernel "$bzimage" -initrd "$BUILD/initramfs.cpio.gz"
 		-append "console=ttyS0 panic=-1 printk.time=1 tsc=reliable tsc_early_khz=$tsc_khz hugepages=$hugepages ${VM_APPEND:-}")
 	echo "vm-test: ${qemu[*]}"
@@ -176,6 +179,12 @@ case "$qemu_rc" in
 *) echo "vm-test: QEMU exited with status $qemu_rc; the end of ${log#"$top"/}:"
    tail -n 5 "$log" | sed 's/^/  /' ;;
 esac
+l1_triple_fault=0
+if grep -aq '^Triple fault' "$out/qemu-reset.log" 2>/dev/null; then
+	l1_triple_fault=1
+	echo "vm-test: the guest kernel triple-faulted; its CPU state in ${out#"$top"/}/qemu-reset.log:"
+	grep -a -A 8 '^Triple fault' "$out/qemu-reset.log" | head -n 12 | sed 's/^/  /'
+fi
 
 # ---- parse the console ----------------------------------------------------
 # One pass: the markers, each test's output into logs/, and kernel splats,
@@ -282,6 +291,7 @@ fi
 if [ "$done_marker" = 0 ]; then
 	extra+=("(guest)") status["(guest)"]=FAIL note["(guest)"]="no @@DONE marker: the guest did not finish"
 	[ "$vm_timed_out" = 0 ] || note["(guest)"]+=" (VM_TIMEOUT=${vm_timeout}s)"
+	[ "$l1_triple_fault" = 0 ] || note["(guest)"]+=" (its kernel triple-faulted: qemu-reset.log)"
 elif grep -q '^NOKVM$' "$out/markers"; then
 	extra+=("(guest)") status["(guest)"]=FAIL note["(guest)"]="no /dev/kvm in the guest"
 fi
