@@ -9,7 +9,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all deps tree export kernel selftests vm-test gate gate-base check test run bench bench-profile outgoing clean
+.PHONY: all deps tree export kernel selftests vm-test gate gate-base check test run bench bench-profile send clean
 
 all: test
 
@@ -60,10 +60,10 @@ bench: tree
 bench-profile: tree
 	bash $(S)/bench-profile.sh
 
-# build/outgoing: the patches and a cover letter (cover-letter.txt), ready
-# for git send-email
-outgoing: tree
-	bash $(S)/outgoing.sh
+# build/send/vN: the mails, checked to apply (scripts/send.sh); a dry run
+# unless SEND=1.  V=N revision, RFC=0 for [PATCH], B4=1 also through b4
+send: tree
+	bash $(S)/send.sh
 
 clean:
 	rm -rf build

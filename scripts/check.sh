@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
-# Check the series: it applies with quilt and with git am, checkpatch
-# --strict is clean on every patch, and every patch builds: arch/x86/kvm/
-# (which includes virt/kvm/) with KVM_WERROR=y, with KVM built in (gate
-# kernel config) and as modules (production config), after each patch in
-# turn.
+# Check the series, patch by patch:
+#  1. it applies with quilt and with git am, to the same tree;
+#  2. checkpatch --strict --codespell is clean, with its SPDX and spelling
+#     checks proven to run (a canary patch must trip both); the changelogs
+#     follow the KVM rules (scripts/lint-changelog.py);
+#  3. every patch builds: arch/x86/kvm/ (which includes virt/kvm/) with
+#     KVM_WERROR=y, KVM built in (gate kernel config) and as modules
+#     (production config); a patch that changes the uapi installs its
+#     headers and compiles <linux/kvm.h> as C90, C11 and C++; a patch that
+#     changes the KVM selftests builds them;
+#  4. the mails of make send (git format-patch and b4, dry run) apply with
+#     git am onto the base and give the same tree.
 #
 # checkpatch is run with --ignore FILE_PATH_CHANGES ("added file(s), does
 # MAINTAINERS need updating?"); instead this script answers that question:
 # every file a patch adds must already be covered by the KVM entry of
-# MAINTAINERS, according to scripts/get_maintainer.pl.
-#   SKIP_BUILD=1   only apply and checkpatch (quick)
+# MAINTAINERS, according to scripts/get_maintainer.pl.  In trace event
+# headers (include/trace/events/) the TRACE_EVENT() layout that all of them
+# use gets OPEN_ENDED_LINE and PARENTHESIS_ALIGNMENT checks: those two are
+# not counted there.
+#   SKIP_BUILD=1   only apply, checkpatch and lint (quick)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -40,25 +50,87 @@ if [ "$fail" = 0 ]; then
 fi
 git -C "$LINUX" worktree remove --force "$qdir"
 
-# 2. checkpatch --strict, and MAINTAINERS coverage of added files.
+# 2. checkpatch --strict --codespell, and MAINTAINERS coverage of added files.
 cp_pl=$LINUX/scripts/checkpatch.pl
+# Debian's python3 has the modules spdxcheck.py needs (python3-ply, -git,
+# deps.sh); another python3 first on the PATH makes checkpatch skip the
+# SPDX check silently, hence PATH and the canary below.
+checkpatch() {
+	{ (cd "$LINUX" && PATH=/usr/bin:$PATH "$cp_pl" --strict --codespell --show-types \
+		--no-summary --ignore FILE_PATH_CHANGES "$@" 2>&1) || true; } |
+	awk -v RS= '/^(NOTE:|.* has (style problems|no obvious style problems))/ { next }
+		!/^[A-Z]+:(OPEN_ENDED_LINE|PARENTHESIS_ALIGNMENT):.*\n#[0-9]+: FILE: include\/trace\/events\// { print; print "" }'
+}
+canary=$BUILD/check-canary.patch
+cat > "$canary" <<'CANARY'
+From: Canary <canary@example.com>
+Subject: [PATCH] KVM: Canary
+
+Signed-off-by: Canary <canary@example.com>
+---
+diff --git a/virt/kvm/canary.c b/virt/kvm/canary.c
+new file mode 100644
+--- /dev/null
++++ b/virt/kvm/canary.c
+@@ -0,0 +1,2 @@
++// SPDX-License-Identifier: NOT-A-LICENSE
++/* Make sure the guest can recieve it. */
+CANARY
+out=$(checkpatch "$canary")
+grep -q 'SPDX_LICENSE_TAG.*NOT-A-LICENSE' <<<"$out" ||
+	{ echo "check: FAIL checkpatch does not run its SPDX check (spdxcheck.py, python3-ply?)"; fail=1; }
+grep -q 'TYPO_SPELLING.*recieve' <<<"$out" ||
+	{ echo "check: FAIL checkpatch does not run codespell (package codespell?)"; fail=1; }
 for p in "${patches[@]}"; do
-	# Debian's python3 has the modules spdxcheck.py needs (deps.sh).
-	out=$(cd "$LINUX" && PATH=/usr/bin:$PATH "$cp_pl" --strict --terse --no-summary \
-		--ignore FILE_PATH_CHANGES "$top/patches/$p" 2>&1) || true
+	out=$(checkpatch "$top/patches/$p")
 	if [ -n "$out" ]; then
 		echo "check: FAIL checkpatch $p"; echo "$out" | sed 's/^/    /'; fail=1
 	fi
 done
+if ! out=$(cd "$top/patches" && python3 "$top/scripts/lint-changelog.py" "${patches[@]}"); then
+	echo "check: FAIL changelogs"; fail=1
+fi
+[ -z "$out" ] || echo "$out" | sed 's/^/    /'
 for f in $(git -C "$LINUX" log --format= --diff-filter=A --name-only base..HEAD | sort -u); do
 	if ! (cd "$LINUX" && ./scripts/get_maintainer.pl --nogit --nogit-fallback --no-rolestats \
 		-f "$f" 2>/dev/null) | grep -q 'kvm@vger.kernel.org'; then
 		echo "check: FAIL $f is not covered by the KVM entry of MAINTAINERS"; fail=1
 	fi
 done
-[ "$fail" = 0 ] && echo "check: checkpatch --strict clean on ${#patches[@]} patches; added files covered by MAINTAINERS"
+[ "$fail" = 0 ] && echo "check: checkpatch --strict --codespell clean (SPDX and spelling checks seen running), changelogs lint clean on ${#patches[@]} patches; added files covered by MAINTAINERS"
 
-# 3. every patch builds, KVM built in and as modules.
+# 3. every patch builds, KVM built in and as modules; its uapi headers
+# install and compile, its selftests build.
+check_uapi() {
+	local t0 std
+	t0=$(date +%s)
+	if ! make -s -C "$LINUX" O="$KOUT" headers_install >"$BUILD/check-build.log" 2>&1; then
+		echo "check: FAIL patch $1: headers_install: $2"
+		sed 's/^/    /' "$BUILD/check-build.log" | tail -20
+		return 1
+	fi
+	# The kernel's own uapi header test compiles each header as C90.
+	for std in "-x c -std=c90" "-x c -std=c11" "-x c++ -std=c++17"; do
+		# shellcheck disable=SC2086
+		if ! gcc $std -Wall -Wextra -Werror -fsyntax-only -I "$KOUT/usr/include" \
+			-include linux/kvm.h - </dev/null >"$BUILD/check-build.log" 2>&1; then
+			echo "check: FAIL patch $1: <linux/kvm.h> does not compile ($std): $2"
+			sed 's/^/    /' "$BUILD/check-build.log" | tail -20
+			return 1
+		fi
+	done
+	echo "check: patch $1: uapi headers install and compile, C90/C11/C++ ($(( $(date +%s) - t0 ))s)"
+}
+check_selftests() {
+	local t0
+	t0=$(date +%s)
+	if ! bash "$top/scripts/selftests.sh" >"$BUILD/check-build.log" 2>&1; then
+		echo "check: FAIL patch $1: the KVM selftests do not build: $2"
+		tail -30 "$BUILD/check-build.log" | sed 's/^/    /'
+		return 1
+	fi
+	echo "check: patch $1: KVM selftests build ($(( $(date +%s) - t0 ))s)"
+}
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
 	head=$(git -C "$LINUX" rev-parse HEAD)
 	branch=$(git -C "$LINUX" symbolic-ref -q --short HEAD || true)
@@ -68,11 +140,17 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 	for c in $(git -C "$LINUX" rev-list --reverse base..HEAD); do
 		n=$((n + 1))
 		subj=$(git -C "$LINUX" log -1 --format=%s "$c")
-		if ! git -C "$LINUX" diff --name-only "$c^" "$c" | grep -qvE '^(Documentation|tools)/'; then
-			echo "check: patch $n builds: nothing to build (docs/selftests only)"
+		files=$(git -C "$LINUX" diff --name-only "$c^" "$c")
+		git -C "$LINUX" checkout -q --detach "$c"
+		if grep -q '^include/uapi/' <<<"$files"; then
+			check_uapi "$n" "$subj" || fail=1
+		fi
+		if grep -q '^tools/testing/selftests/kvm/' <<<"$files"; then
+			check_selftests "$n" "$subj" || fail=1
+		fi
+		if ! grep -qvE '^(Documentation|tools)/' <<<"$files"; then
 			continue
 		fi
-		git -C "$LINUX" checkout -q --detach "$c"
 		for mode in y m; do
 			# built in: the gate kernel's config (its objects are reused
 			# by make kernel); modules: the production config, so that
@@ -90,6 +168,14 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 			fi
 		done
 	done
+fi
+
+# 4. the mails of make send (dry run, git format-patch and b4) apply with
+# git am onto the base and give the tree built above.
+if out=$(SEND=0 B4=1 bash "$top/scripts/send.sh" 2>&1); then
+	grep -E '^send: (build|b4)' <<<"$out" | sed 's/^send/check: send/'
+else
+	echo "check: FAIL make send"; echo "$out" | tail -20 | sed 's/^/    /'; fail=1
 fi
 
 [ "$fail" = 0 ] || die "FAILED"

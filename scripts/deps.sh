@@ -10,7 +10,7 @@ pkgs=(
 	build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils
 	rsync kmod python3 perl git
 	qemu-system-x86 busybox-static
-	quilt b4 git-email python3-ply python3-git
+	quilt b4 git-email python3-ply python3-git codespell
 	gnuplot-nox
 	"$BASE_PKG=$BASE_VERSION"
 )
@@ -36,7 +36,10 @@ SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 echo "deps: installing ${missing[*]}"
 $SUDO apt-get update -qq
-if ! apt-cache madison "$BASE_PKG" | grep -qF "| $BASE_VERSION |"; then
+# Not "madison | grep -q": grep exits at the first match, and under pipefail
+# the SIGPIPE of madison would fail the test.
+versions=$(apt-cache madison "$BASE_PKG")
+if ! grep -qF "| $BASE_VERSION |" <<<"$versions"; then
 	echo "deps: pinned base $BASE_PKG=$BASE_VERSION (scripts/versions.mk) cannot be installed." >&2
 	echo "deps: versions available:" >&2
 	apt-cache madison "$BASE_PKG" | awk -F'|' '{print "   " $2}' >&2
