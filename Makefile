@@ -60,7 +60,8 @@ bench: tree
 bench-profile: tree
 	bash $(S)/bench-profile.sh
 
-# build/send/vN: the mails, checked to apply (scripts/send.sh); a dry run
+# build/send/NAME-vN: the mails of each series, checked to apply
+# (scripts/send.sh); a dry run
 # unless SEND=1.  V=N revision, RFC=0 for [PATCH], B4=1 also through b4
 send: tree
 	bash $(S)/send.sh

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Where KVM_RESET_DIRTY_PAGES spends its time.  Boots the profiling kernel
 # (PROFILE=profile: the production config plus the ftrace function
-# profiler, build/kout-prof) and runs dirty_checkpoint_test -b -m gfn at
+# profiler, build/kout-prof) and runs dirty_checkpoint_perf_test -m gfn at
 # 64, 1024 and 16384 dirty pages in 16 GiB (1 vCPU, 20 checkpoints) under
 # scripts/ftrace_profile.c, which counts the calls of a few kernel functions
 # and their time including what they call (function graph tracer).  The
@@ -16,15 +16,15 @@ PROFILE=profile bash "$top/scripts/kernel.sh"
 bash "$top/scripts/selftests.sh"
 gcc -O2 -Wall -static -o "$BUILD/selftests/ftrace_profile" "$top/scripts/ftrace_profile.c"
 
-test=x86_64/dirty_checkpoint_test
+test=x86_64/dirty_checkpoint_perf_test
 # the first entry puts the test binary into the initramfs
-cmds=("$test -b -m gfn -s 64 -p 64 -n 2")
+cmds=("$test -m gfn -s 64 -p 64 -n 2")
 for p in 64 1024 16384; do
 	ws=$(( p * 2 > 4096 ? p * 2 : 4096 ))
-	cmds+=("ftrace_profile gfn-$p gfn $test -b -m gfn -s 16384 -p $p -v 1 -w $ws -n 20")
+	cmds+=("ftrace_profile gfn-$p gfn $test -m gfn -s 16384 -p $p -v 1 -w $ws -n 20")
 done
 for p in 64 1024; do
-	cmds+=("ftrace_profile ring-$p ring $test -b -m ring -s 16384 -p $p -v 1 -w 4096 -n 20")
+	cmds+=("ftrace_profile ring-$p ring $test -m ring -s 16384 -p $p -v 1 -w 4096 -n 20")
 done
 
 out=$BUILD/profile-vm
@@ -40,7 +40,7 @@ fi
 	echo
 	echo "ftrace function profiler with the function graph tracer (a function's"
 	echo "time includes its callees) on the profiling kernel: the production"
-	echo "config plus config/profile.config.  x86_64/dirty_checkpoint_test -b, 16 GiB,"
+	echo "config plus config/profile.config.  x86_64/dirty_checkpoint_perf_test, 16 GiB,"
 	echo "1 vCPU, 20 checkpoints, random pages in a working set of max(4096, 2 x"
 	echo "pages) pages.  Emulated under TCG and inflated by tracing (each traced"
 	echo "call costs about a microsecond more): read the calls and the shares of"

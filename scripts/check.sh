@@ -9,8 +9,12 @@
 #     kernel builds the gate config at the top); a patch that changes the
 #     uapi installs its headers and compiles <linux/kvm.h> as C90, C11 and
 #     C++; a patch that changes the KVM selftests builds them;
-#  4. the mails of make send (dry run) apply with git am onto the base and
-#     give the same tree.
+#  4. series/ holds several series ("#group" lines): one that is moved
+#     onto the base alone to be sent (the dirty quota) applies there and
+#     builds at its top, KVM built in and as modules, uapi and selftests;
+#  5. the mails of make send (dry run) of every series apply with git am
+#     onto the base (or onto the series they need) and give the same
+#     tree.
 #
 # checkpatch is run with --ignore FILE_PATH_CHANGES ("added file(s), does
 # MAINTAINERS need updating?"); instead this script answers that question:
@@ -27,7 +31,7 @@ bash "$top/scripts/deps.sh"
 bash "$top/scripts/tree.sh"
 git -C "$LINUX" diff --quiet HEAD || die "build/linux has uncommitted changes: commit and export them first"
 
-mapfile -t patches < <(grep -vE '^[[:space:]]*(#|$)' "$top/series" | awk '{print $1}')
+mapfile -t patches < <(series_patches)
 fail=0
 
 # 1. quilt: the series applies to the pristine base with patch -p1.
@@ -49,6 +53,26 @@ if [ "$fail" = 0 ]; then
 	fi
 fi
 git -C "$LINUX" worktree remove --force "$qdir"
+
+# ... and is cut into series that start at the first patch and each have
+# a cover letter.
+mapfile -t groups < <(series_groups)
+if [ ${#groups[@]} = 0 ]; then
+	echo "check: FAIL series/ has no #group line"; fail=1
+else
+	read -r g1 o1 _ f1 _ <<<"${groups[0]}"
+	[ "$o1" = base ] && [ "$f1" = 1 ] ||
+		{ echo "check: FAIL the first #group of series/ must start the series, onto=base"; fail=1; }
+	for g in "${groups[@]}"; do
+		read -r gname onto _ first last <<<"$g"
+		[ -f "$top/cover/$gname.txt" ] ||
+			{ echo "check: FAIL series $gname has no cover letter cover/$gname.txt"; fail=1; }
+		case "$onto" in base|base-alone|both) ;;
+		*) echo "check: FAIL series $gname: onto=$onto"; fail=1 ;; esac
+		[ "$first" -le "$last" ] || { echo "check: FAIL series $gname has no patch"; fail=1; }
+	done
+	[ "$fail" = 0 ] && echo "check: ${#groups[@]} series: $(printf '%s ' "${groups[@]}" | awk '{for (i = 1; i <= NF; i += 5) printf "%s%s (%s-%s)", (i > 1 ? ", " : ""), $i, $(i+3), $(i+4)}')"
+fi
 
 # 2. checkpatch --strict --codespell, and MAINTAINERS coverage of added files.
 cp_pl=$LINUX/scripts/checkpatch.pl
@@ -105,7 +129,7 @@ check_uapi() {
 	local t0 std
 	t0=$(date +%s)
 	if ! make -s -C "$LINUX" O="$KOUT" headers_install >"$BUILD/check-build.log" 2>&1; then
-		echo "check: FAIL patch $1: headers_install: $2"
+		echo "check: FAIL $1: headers_install: $2"
 		sed 's/^/    /' "$BUILD/check-build.log" | tail -20
 		return 1
 	fi
@@ -114,22 +138,38 @@ check_uapi() {
 		# shellcheck disable=SC2086
 		if ! gcc $std -Wall -Wextra -Werror -fsyntax-only -I "$KOUT/usr/include" \
 			-include linux/kvm.h - </dev/null >"$BUILD/check-build.log" 2>&1; then
-			echo "check: FAIL patch $1: <linux/kvm.h> does not compile ($std): $2"
+			echo "check: FAIL $1: <linux/kvm.h> does not compile ($std): $2"
 			sed 's/^/    /' "$BUILD/check-build.log" | tail -20
 			return 1
 		fi
 	done
-	echo "check: patch $1: uapi headers install and compile, C90/C11/C++ ($(( $(date +%s) - t0 ))s)"
+	echo "check: $1: uapi headers install and compile, C90/C11/C++ ($(( $(date +%s) - t0 ))s)"
 }
 check_selftests() {
 	local t0
 	t0=$(date +%s)
 	if ! bash "$top/scripts/selftests.sh" >"$BUILD/check-build.log" 2>&1; then
-		echo "check: FAIL patch $1: the KVM selftests do not build: $2"
+		echo "check: FAIL $1: the KVM selftests do not build: $2"
 		tail -30 "$BUILD/check-build.log" | sed 's/^/    /'
 		return 1
 	fi
-	echo "check: patch $1: KVM selftests build ($(( $(date +%s) - t0 ))s)"
+	echo "check: $1: KVM selftests build ($(( $(date +%s) - t0 ))s)"
+}
+check_build() {	# $1: what, $2: subject
+	local mode o mod t0
+	for mode in y m; do
+		if [ "$mode" = y ]; then o=$BUILD/kout-bench; mod=0
+		else o=$BUILD/kout-modules; mod=1; fi
+		t0=$(date +%s)
+		if PROFILE=bench O=$o MODULES=$mod TARGETS="arch/x86/kvm/" bash "$top/scripts/kernel.sh" \
+			>"$BUILD/check-build.log" 2>&1; then
+			echo "check: $1 builds, KVM=$mode ($(( $(date +%s) - t0 ))s): $2"
+		else
+			echo "check: FAIL $1 does not build with KVM=$mode: $2"
+			tail -30 "$BUILD/check-build.log" | sed 's/^/    /'
+			return 1
+		fi
+	done
 }
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
 	head=$(git -C "$LINUX" rev-parse HEAD)
@@ -143,35 +183,54 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 		files=$(git -C "$LINUX" diff --name-only "$c^" "$c")
 		git -C "$LINUX" checkout -q --detach "$c"
 		if grep -q '^include/uapi/' <<<"$files"; then
-			check_uapi "$n" "$subj" || fail=1
+			check_uapi "patch $n" "$subj" || fail=1
 		fi
 		if grep -q '^tools/testing/selftests/kvm/' <<<"$files"; then
-			check_selftests "$n" "$subj" || fail=1
+			check_selftests "patch $n" "$subj" || fail=1
 		fi
 		if ! grep -qvE '^(Documentation|tools)/' <<<"$files"; then
 			continue
 		fi
-		for mode in y m; do
-			# the production config (faster to build than the gate
-			# kernel's, whose build at the top of the series is make
-			# kernel's), built in (build/kout-bench, reused by make
-			# bench) and as modules
-			if [ "$mode" = y ]; then o=$BUILD/kout-bench; mod=0
-			else o=$BUILD/kout-modules; mod=1; fi
-			t0=$(date +%s)
-			if PROFILE=bench O=$o MODULES=$mod TARGETS="arch/x86/kvm/" bash "$top/scripts/kernel.sh" \
-				>"$BUILD/check-build.log" 2>&1; then
-				echo "check: patch $n builds, KVM=$mode ($(( $(date +%s) - t0 ))s): $subj"
-			else
-				echo "check: FAIL patch $n does not build with KVM=$mode: $subj"
-				tail -30 "$BUILD/check-build.log" | sed 's/^/    /'
-				fail=1
-			fi
-		done
+		# the production config (faster to build than the gate
+		# kernel's, whose build at the top of the series is make
+		# kernel's), built in (build/kout-bench, reused by make bench)
+		# and as modules
+		check_build "patch $n" "$subj" || fail=1
 	done
 fi
 
-# 4. the mails of make send (dry run) apply with git am onto the base and
+# 4. a series that is sent to apply to the base alone builds there, at its
+# top (its patches build one by one above, after the series before it).
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+	mapfile -t commits < <(git -C "$LINUX" rev-list --reverse base..HEAD)
+	for g in "${groups[@]}"; do
+		read -r gname onto _ first last <<<"$g"
+		[ "$onto" = base-alone ] || continue
+		if [ "$first" = 1 ]; then before=base; else before=${commits[first - 2]}; fi
+		t0=$(date +%s)
+		if ! out=$(bash "$top/scripts/standalone.sh" "$before" "${commits[last - 1]}" base "moved-$gname" 2>&1); then
+			echo "check: FAIL series $gname cannot be moved onto the base alone"
+			echo "$out" | sed 's/^/    /'; fail=1; continue
+		fi
+		echo "check: series $gname moved onto the base alone, and back onto the series before it: the same tree ($(( $(date +%s) - t0 ))s)"
+		git -C "$LINUX" checkout -q --detach "moved-$gname"
+		what="series $gname alone"
+		# Its own headers and selftests directories, so that those of
+		# the series stay as they are (no rebuild of all selftests
+		# for the gate); of the selftests, the library and its own.
+		mapfile -t own < <(git -C "$LINUX" diff --name-only --diff-filter=A base HEAD -- \
+			'tools/testing/selftests/kvm/*_test.c' | sed 's|^tools/testing/selftests/kvm/||; s|\.c$||')
+		export KOUT=$BUILD/kout-moved SELFTESTS=$BUILD/selftests-moved SELFTESTS_ONLY="${own[*]}"
+		check_uapi "$what" "$gname" || fail=1
+		check_selftests "$what" "$gname" || fail=1
+		unset SELFTESTS_ONLY SELFTESTS
+		KOUT=$BUILD/kout
+		check_build "$what" "$gname" || fail=1
+		restore
+	done
+fi
+
+# 5. the mails of make send (dry run) apply with git am onto the base and
 # give the tree built above.  (b4, make send B4=1, takes a minute more: not
 # in the gate.)
 if out=$(SEND=0 B4=0 bash "$top/scripts/send.sh" 2>&1); then

@@ -2,7 +2,7 @@
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$top/build}
 LINUX=$BUILD/linux
-KOUT=$BUILD/kout
+KOUT=${KOUT:-$BUILD/kout}
 while IFS='=' read -r k v; do
 	k=${k// /}
 	case "$k" in ''|'#'*) continue ;; esac
@@ -10,3 +10,36 @@ while IFS='=' read -r k v; do
 	printf -v "$k" '%s' "$v"
 done < "$top/scripts/versions.mk"
 die() { echo "${0##*/}: $*" >&2; exit 1; }
+
+# The patches of series/, in order, one per line.
+series_patches() {
+	grep -vE '^[[:space:]]*(#|$)' "$top/series" | awk '{print $1}'
+}
+
+# The series that series/ holds, one line each: "NAME ONTO V FIRST LAST",
+# FIRST and LAST the positions of its patches in series_patches.  A group
+# starts at a line "#group NAME onto=ONTO v=V: description", V its
+# revision and ONTO:
+#   base        applies to the base (the first group only)
+#   base-alone  follows other groups here, applies to the base alone once
+#               moved there by scripts/standalone.sh
+#   both        needs the groups before it
+series_groups() {
+	awk '
+	function flush() { if (name != "") print name, onto, v, first, n }
+	/^#group / {
+		flush()
+		name = $2; onto = ""; v = 1
+		for (i = 3; i <= NF; i++) {
+			last = sub(/:$/, "", $i)
+			if ($i ~ /^onto=/) onto = substr($i, 6)
+			if ($i ~ /^v=/) v = substr($i, 3)
+			if (last) break
+		}
+		first = n + 1; next
+	}
+	/^[[:space:]]*(#|$)/ { next }
+	{ n++ }
+	END { flush() }
+	' "$top/series"
+}

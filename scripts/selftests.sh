@@ -7,12 +7,15 @@
 # Incremental: make rebuilds only what changed.
 #   JOBS=n   parallel jobs (default: nproc)
 #   V=1      show the compiler command lines
+#   SELFTESTS=dir  output directory (default: build/selftests)
+#   SELFTESTS_ONLY="x86_64/a_test ..."  only these tests (and the library)
+#   KOUT=dir       where the uapi headers go (default: build/kout)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 bash "$top/scripts/deps.sh"
 
-SELFTESTS=$BUILD/selftests
+SELFTESTS=${SELFTESTS:-$BUILD/selftests}
 src=$LINUX/tools/testing/selftests/kvm
 [ -f "$src/Makefile" ] || die "$src/Makefile missing: run 'make tree' (scripts/tree.sh) first"
 
@@ -29,19 +32,25 @@ done
 
 mkdir -p "$SELFTESTS"
 start=$(date +%s)
+targets=(all)
+if [ -n "${SELFTESTS_ONLY:-}" ]; then
+	read -ra targets <<<"$SELFTESTS_ONLY"
+	targets=("${targets[@]/#/$SELFTESTS/}")
+fi
 # USERLDFLAGS is the lib.mk hook for link flags; CFLAGS/LDFLAGS of the
 # environment would be overridden or appended in ways that differ by version.
 make -C "$src" -j"${JOBS:-$(nproc)}" $([ "${V:-0}" = 1 ] && echo V=1 || echo -s) \
 	ARCH=x86 OUTPUT="$SELFTESTS" \
 	KHDR_INCLUDES="-isystem $KOUT/usr/include" \
 	USERLDFLAGS=-static \
-	all ||
+	"${targets[@]}" ||
 	die "KVM selftests build failed (output above)"
 
 # make sure what we got really is static: a dynamic binary would fail in the
 # initramfs, which has no libc.
 probe=$SELFTESTS/x86_64/sync_regs_test
+[ -z "${SELFTESTS_ONLY:-}" ] || probe=${targets[0]}
 [ -f "$probe" ] || die "$probe was not built"
 ! readelf -l "$probe" | grep INTERP >/dev/null || die "$probe is dynamically linked (USERLDFLAGS=-static ignored?)"
 n=$(find "$SELFTESTS" -type f -perm -u+x ! -name '*.o' ! -name '*.d' | wc -l)
-echo "selftests: $n test binaries in build/selftests ($(( $(date +%s) - start ))s)"
+echo "selftests: $n test binaries in ${SELFTESTS#$top/} ($(( $(date +%s) - start ))s)"

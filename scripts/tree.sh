@@ -8,10 +8,6 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-series_patches() {
-	grep -vE '^[[:space:]]*(#|$)' "$top/series" | awk '{print $1}'
-}
-
 apply_series() {	# $1: git tree
 	local p
 	for p in $(series_patches); do
