@@ -9,7 +9,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all deps tree export kernel selftests vm-test gate gate-base check test run bench bench-profile send clean
+.PHONY: all deps tree export kernel selftests vm-test gate gate-base check test run bench bench-throttle bench-profile send clean
 
 all: test
 
@@ -44,8 +44,10 @@ gate: kernel selftests
 gate-base: tree
 	bash $(S)/gate-base.sh
 
-test: check
-	$(MAKE) --no-print-directory gate
+# check and gate, check's builds on one core beside the gate's thread=single
+# half (scripts/test.sh)
+test: tree
+	bash $(S)/test.sh
 
 run: kernel selftests
 	bash $(S)/run.sh
@@ -54,6 +56,11 @@ run: kernel selftests
 # bench/results.md and bench/*.png
 bench: tree
 	bash $(S)/bench.sh
+
+# dirty-rate throttling: dirty quota against ring full throttling, on the
+# production kernel: bench/throttle.md and bench/throttle-*.png
+bench-throttle: tree
+	bash $(S)/bench-throttle.sh
 
 # where KVM_RESET_DIRTY_PAGES spends its time (ftrace profiler, own kernel):
 # bench/profile.md

@@ -203,6 +203,7 @@ fi
 # top (its patches build one by one above, after the series before it).
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
 	mapfile -t commits < <(git -C "$LINUX" rev-list --reverse base..HEAD)
+	kout_series=$KOUT selftests_series=${SELFTESTS:-$BUILD/selftests}
 	for g in "${groups[@]}"; do
 		read -r gname onto _ first last <<<"$g"
 		[ "$onto" = base-alone ] || continue
@@ -223,8 +224,8 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 		export KOUT=$BUILD/kout-moved SELFTESTS=$BUILD/selftests-moved SELFTESTS_ONLY="${own[*]}"
 		check_uapi "$what" "$gname" || fail=1
 		check_selftests "$what" "$gname" || fail=1
-		unset SELFTESTS_ONLY SELFTESTS
-		KOUT=$BUILD/kout
+		unset SELFTESTS_ONLY
+		KOUT=$kout_series SELFTESTS=$selftests_series
 		check_build "$what" "$gname" || fail=1
 		restore
 	done

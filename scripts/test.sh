@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# make test, what CI runs: make check and make gate, overlapped.
+# The thread=single half of the gate keeps one core busy (QEMU's one TCG
+# thread runs every guest CPU) for about 11 minutes; make check's builds
+# take the other core meanwhile, into their own output directories, so that
+# the two never share a file:
+#   1. packages, tree, the gate kernel and the selftests (every core)
+#   2. make check (JOBS=1, build/kout-check, build/selftests-check; its
+#      output in build/check.log, printed when it ends)  beside  the gate's
+#      thread=single half
+#   3. the gate's thread=multi half (every core), then the closing line
+# Fails if check or either half of the gate fails.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+bash "$top/scripts/deps.sh"
+bash "$top/scripts/tree.sh"
+bash "$top/scripts/kernel.sh"
+bash "$top/scripts/selftests.sh"
+
+t0=$(date +%s)
+KOUT=$BUILD/kout-check SELFTESTS=$BUILD/selftests-check JOBS=1 \
+	bash "$top/scripts/check.sh" >"$BUILD/check.log" 2>&1 &
+check_pid=$!
+trap 'kill "$check_pid" 2>/dev/null || true' EXIT
+rc=0
+GATE_HALF=single bash "$top/scripts/gate.sh" || rc=1
+echo "test: the gate's thread=single half ended after $(( $(date +%s) - t0 ))s; waiting for make check"
+check_rc=0
+wait "$check_pid" || check_rc=$?
+trap - EXIT
+echo "test: make check (beside the gate) took $(( $(date +%s) - t0 ))s, build/check.log:"
+sed 's/^/  /' "$BUILD/check.log"
+[ "$check_rc" = 0 ] || { echo "test: make check FAILED (rc=$check_rc)"; rc=1; }
+GATE_HALF=multi bash "$top/scripts/gate.sh" || rc=1
+exit "$rc"
