@@ -9,7 +9,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all deps tree export kernel selftests vm-test gate gate-base check test run bench bench-throttle bench-profile send clean
+.PHONY: all deps tree export kernel selftests vm-test gate gate-base check test run bench bench-throttle bench-e2e bench-profile send clean
 
 all: test
 
@@ -61,6 +61,11 @@ bench: tree
 # production kernel: bench/throttle.md and bench/throttle-*.png
 bench-throttle: tree
 	bash $(S)/bench-throttle.sh
+
+# the end-to-end jobs (live migration, postcopy, classic against pipelined
+# checkpoints) on the production kernel: bench/e2e.md and bench/e2e-pause.png
+bench-e2e: tree
+	bash $(S)/bench-e2e.sh
 
 # where KVM_RESET_DIRTY_PAGES spends its time (ftrace profiler, own kernel):
 # bench/profile.md
