@@ -4,7 +4,7 @@
 # KASAN, UBSAN, KFENCE, kmemleak...).
 # Incremental: only what changed is rebuilt.
 #   MODULES=1 O=dir  builds KVM as modules instead (used by check.sh).
-#   JOBS=n           parallel jobs (default: nproc)
+#   JOBS=n           parallel jobs (default: nproc, see nr_jobs() in lib.sh)
 #   PROFILE=bench    the benchmark kernel: no debug options, into
 #                    build/kout-bench (unless O= says otherwise).
 #   PROFILE=profile  the benchmark kernel plus the ftrace function profiler
@@ -27,7 +27,7 @@ if [ "${MODULES:-0}" = 1 ]; then
 		-e 's/^CONFIG_KVM_INTEL=y/CONFIG_KVM_INTEL=m/' "$want"
 	echo CONFIG_MODULES=y >> "$want"
 fi
-mk() { make -s -C "$LINUX" O="$out" -j"${JOBS:-$(nproc)}" "$@"; }
+mk() { make -s -C "$LINUX" O="$out" -j"$(nr_jobs)" "$@"; }
 
 if ! cmp -s "$want" "$out/.fragment" || [ ! -f "$out/.config" ]; then
 	mk KCONFIG_ALLCONFIG="$want" allnoconfig >/dev/null

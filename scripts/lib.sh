@@ -11,6 +11,15 @@ while IFS='=' read -r k v; do
 done < "$top/scripts/versions.mk"
 die() { echo "${0##*/}: $*" >&2; exit 1; }
 
+# Parallel jobs for a build: JOBS, or one while the file ONE_JOB_WHILE
+# exists (scripts/test.sh: while the gate's thread=single half runs), or
+# every core.
+nr_jobs() {
+	if [ -n "${JOBS:-}" ]; then echo "$JOBS"
+	elif [ -n "${ONE_JOB_WHILE:-}" ] && [ -e "$ONE_JOB_WHILE" ]; then echo 1
+	else nproc; fi
+}
+
 # The patches of series/, in order, one per line.
 series_patches() {
 	grep -vE '^[[:space:]]*(#|$)' "$top/series" | awk '{print $1}'

@@ -5,7 +5,7 @@
 # tools/testing/selftests/kvm/Makefile for x86_64, so tests added to that
 # Makefile by patches are picked up without touching this script.
 # Incremental: make rebuilds only what changed.
-#   JOBS=n   parallel jobs (default: nproc)
+#   JOBS=n   parallel jobs (default: nproc, see nr_jobs() in lib.sh)
 #   V=1      show the compiler command lines
 #   SELFTESTS=dir  output directory (default: build/selftests)
 #   SELFTESTS_ONLY="x86_64/a_test ..."  only these tests (and the library)
@@ -39,7 +39,7 @@ if [ -n "${SELFTESTS_ONLY:-}" ]; then
 fi
 # USERLDFLAGS is the lib.mk hook for link flags; CFLAGS/LDFLAGS of the
 # environment would be overridden or appended in ways that differ by version.
-make -C "$src" -j"${JOBS:-$(nproc)}" $([ "${V:-0}" = 1 ] && echo V=1 || echo -s) \
+make -C "$src" -j"$(nr_jobs)" $([ "${V:-0}" = 1 ] && echo V=1 || echo -s) \
 	ARCH=x86 OUTPUT="$SELFTESTS" \
 	KHDR_INCLUDES="-isystem $KOUT/usr/include" \
 	USERLDFLAGS=-static \

@@ -5,9 +5,10 @@
 # take the other core meanwhile, into their own output directories, so that
 # the two never share a file:
 #   1. packages, tree, the gate kernel and the selftests (every core)
-#   2. make check (JOBS=1, niced, build/kout-check, build/selftests-check;
-#      its output in build/check.log, printed when it ends)  beside  the
-#      gate's thread=single half
+#   2. make check (niced, one job per build while the gate's first half
+#      runs, then every core; build/kout-check, build/selftests-check; its
+#      output in build/check.log, printed when it ends)  beside  the gate's
+#      thread=single half
 #   3. the gate's thread=multi half (every core), then the closing line
 # Fails if check or either half of the gate fails.
 set -euo pipefail
@@ -19,15 +20,18 @@ bash "$top/scripts/kernel.sh"
 bash "$top/scripts/selftests.sh"
 
 t0=$(date +%s)
+one_job=$BUILD/.gate-single-running
+touch "$one_job"
 # nice: QEMU's TCG thread comes first, so that the guest's clocks (TSC
 # against the Hyper-V reference counter, hyperv_clock) do not drift apart
-# while the builds run
-KOUT=$BUILD/kout-check SELFTESTS=$BUILD/selftests-check JOBS=1 \
+# while the builds run; one job per build until the first half ends
+KOUT=$BUILD/kout-check SELFTESTS=$BUILD/selftests-check ONE_JOB_WHILE=$one_job \
 	nice -n 19 bash "$top/scripts/check.sh" >"$BUILD/check.log" 2>&1 &
 check_pid=$!
-trap 'kill "$check_pid" 2>/dev/null || true' EXIT
+trap 'rm -f "$one_job"; kill "$check_pid" 2>/dev/null || true' EXIT
 rc=0
 GATE_HALF=single bash "$top/scripts/gate.sh" || rc=1
+rm -f "$one_job"
 echo "test: the gate's thread=single half ended after $(( $(date +%s) - t0 ))s; waiting for make check"
 check_rc=0
 wait "$check_pid" || check_rc=$?
