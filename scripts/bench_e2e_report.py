@@ -49,7 +49,7 @@ def main():
           "pages of 16 MiB each.  Times are emulated: read the ratios.  Every "
           "line was checked page by page (exact=1).", "",
           "## Live migration", "",
-          "link = a quarter of the guest's unthrottled rate of page writes; the "
+          "link = a quarter of the guest's unthrottled dirty rate (pages dirtied again after a re-arm, measured first); the "
           "dirty quota holds each vCPU at a quarter of the link rate; budget = "
           "pages the link carries in 50 ms.", "",
           "| run | scenario | rounds | converged | pages sent / memslot | last dirty set / budget "
@@ -68,7 +68,7 @@ def main():
            "when pipelined, the copy that must end before the next one allow.", "",
            "| run | interval ms | dirty pages (classic, pipelined) | pause us classic | "
            "pipelined | ratio | work ratio | max/s classic | pipelined | copy-before-write "
-           "faults / ckpt | guest writes/s |",
+           "faults / ckpt | guest page writes/s (writes to pages already dirty cost no exit) |",
            "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in pipe:
         md.append(f"| {r.get('run', '1')} | {r['interval_ms']} | {r['classic_dirty']}, "
