@@ -30,7 +30,7 @@ KOUT=$BUILD/kout-check SELFTESTS=$BUILD/selftests-check ONE_JOB_WHILE=$one_job \
 check_pid=$!
 trap 'rm -f "$one_job"; kill "$check_pid" 2>/dev/null || true' EXIT
 rc=0
-GATE_HALF=single bash "$top/scripts/gate.sh" || rc=1
+SELFTESTS_BUILT=1 GATE_HALF=single bash "$top/scripts/gate.sh" || rc=1
 rm -f "$one_job"
 echo "test: the gate's thread=single half ended after $(( $(date +%s) - t0 ))s; waiting for make check"
 check_rc=0
