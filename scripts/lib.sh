@@ -1,7 +1,7 @@
 # Shared settings for the scripts; sourced, not run.
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$top/build}
-LINUX=$BUILD/linux
+LINUX=${LINUX:-$BUILD/linux}
 KOUT=${KOUT:-$BUILD/kout}
 while IFS='=' read -r k v; do
 	k=${k// /}
