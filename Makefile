@@ -3,13 +3,20 @@
 #
 #   make run        build what is missing, boot the patched kernel, run the demo
 #   make test       check + kernel + selftests + gate (what CI runs)
+#   make test-arm64 the same series on arm64 KVM: kernel, selftests and
+#                   tests/gate-arm64.list (ARCH=arm64); not part of make test
 #
+# ARCH=arm64 on the command line gives kernel, selftests and vm-test the
+# arm64 workspace (build/*-arm64).  LINUX=dir builds that tree as it is:
+# make tree, which would remake it, is then left out.
 # See README for the other targets.
 
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all deps tree export kernel selftests vm-test gate gate-base check test run bench bench-throttle bench-e2e bench-profile send clean
+.PHONY: all deps tree export kernel selftests vm-test gate gate-base check test test-arm64 run bench bench-throttle bench-e2e bench-profile send clean
+
+TREE := $(if $(LINUX),,tree)
 
 all: test
 
@@ -22,10 +29,10 @@ tree:
 export:
 	bash $(S)/export.sh
 
-kernel: tree
+kernel: $(TREE)
 	bash $(S)/kernel.sh
 
-selftests: tree
+selftests: $(TREE)
 	bash $(S)/selftests.sh
 
 # TESTS="x86_64/gfn_ring_test dirty_log_test" to run only those
@@ -48,6 +55,14 @@ gate-base: tree
 # half (scripts/test.sh)
 test: tree
 	bash $(S)/test.sh
+
+# the arm64 workspace: deps, kernel, selftests, then tests/gate-arm64.list
+# (build/vm-test-arm64)
+test-arm64: $(TREE)
+	ARCH=arm64 bash $(S)/deps.sh
+	ARCH=arm64 bash $(S)/kernel.sh
+	ARCH=arm64 bash $(S)/selftests.sh
+	ARCH=arm64 SELFTESTS_BUILT=1 bash $(S)/vm-test.sh
 
 run: kernel selftests
 	bash $(S)/run.sh

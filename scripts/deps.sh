@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
 # Install, through apt-get, exactly what the workflow needs.  Idempotent:
 # does nothing when everything is already there.
+#   ARCH=arm64  also what the arm64 workspace needs: the cross compiler,
+#               qemu-system-arm, and the guest's static busybox of Debian's
+#               arm64 busybox-static (dpkg --add-architecture arm64, then
+#               apt-get download and dpkg-deb -x into build/busybox-arm64,
+#               not installed: it would replace the amd64 busybox-static of
+#               the x86 initramfs).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=scripts/lib.sh
@@ -14,6 +20,11 @@ pkgs=(
 	gnuplot-nox
 	"$BASE_PKG=$BASE_VERSION"
 )
+[ "$arch" != arm64 ] ||
+	pkgs+=(gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm)
+bb_dir=$BUILD/busybox-arm64
+need_bb=0
+[ "$arch" != arm64 ] || [ -x "$bb_dir/bin/busybox" ] || need_bb=1
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -30,12 +41,27 @@ for p in "${pkgs[@]}"; do
 	esac
 	missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+[ ${#missing[@]} -eq 0 ] && [ "$need_bb" = 0 ] && exit 0
 
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
-echo "deps: installing ${missing[*]}"
-$SUDO apt-get update -qq
+added_arm64=0
+if [ "$need_bb" = 1 ] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+	echo "deps: dpkg --add-architecture arm64 (for busybox-static:arm64)"
+	$SUDO dpkg --add-architecture arm64
+	added_arm64=1
+fi
+# Without the arm64 index, take the architecture away again (nothing of it
+# is installed), so that it does not break the x86 workflow's apt-get update.
+no_arm64() {
+	[ "$added_arm64" = 0 ] || $SUDO dpkg --remove-architecture arm64 || true
+	die "$*; the arm64 workspace needs busybox-static:arm64 from the Debian archive (or put a static aarch64 busybox at $bb_dir/bin/busybox)"
+}
+[ ${#missing[@]} -eq 0 ] || echo "deps: installing ${missing[*]}"
+if ! $SUDO apt-get update -qq; then
+	[ "$need_bb" = 0 ] || no_arm64 "apt-get update failed (the arm64 index unreachable?)"
+	die "apt-get update failed"
+fi
 # Not "madison | grep -q": grep exits at the first match, and under pipefail
 # the SIGPIPE of madison would fail the test.
 versions=$(apt-cache madison "$BASE_PKG")
@@ -46,4 +72,22 @@ if ! grep -qF "| $BASE_VERSION |" <<<"$versions"; then
 	echo "deps: update BASE_VERSION in scripts/versions.mk and re-check the series." >&2
 	exit 1
 fi
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+[ ${#missing[@]} -eq 0 ] ||
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+if [ "$need_bb" = 1 ]; then
+	dl=$BUILD/busybox-arm64.dl
+	rm -rf "$dl" "$bb_dir" "$bb_dir.tmp"
+	mkdir -p "$dl"
+	# apt-get download writes into the current directory; as root it warns
+	# that the download is unsandboxed, which is what we want here
+	(cd "$dl" && apt-get download -qq -o APT::Sandbox::User=root busybox-static:arm64) ||
+		no_arm64 "apt-get download busybox-static:arm64 failed"
+	deb=$(find "$dl" -name 'busybox-static_*_arm64.deb' | head -n 1)
+	[ -n "$deb" ] || no_arm64 "apt-get download left no busybox-static_*_arm64.deb in $dl"
+	dpkg-deb -x "$deb" "$bb_dir.tmp"
+	mv "$bb_dir.tmp" "$bb_dir"
+	rm -rf "$dl"
+	[ -x "$bb_dir/bin/busybox" ] || die "$deb has no bin/busybox"
+	echo "deps: $bb_dir/bin/busybox ($(basename "$deb"))"
+fi

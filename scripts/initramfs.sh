@@ -11,6 +11,10 @@
 # arguments the tests come from $TESTS: entries separated by newlines or ';'
 # if it has any, else by blanks (then every entry is a bare test name).
 #   TEST_TIMEOUT=secs   per-test timeout inside the guest (default 300)
+#   ARCH=arm64          the arm64 guest's: tests from build/selftests-arm64
+#                       (aarch64/ may be left out), the busybox of
+#                       build/busybox-arm64 (scripts/deps.sh), into
+#                       build/initramfs-arm64.cpio.gz and .tests
 #
 # Also writes build/initramfs.tests: "name<TAB>command" per test, in order,
 # the names the /init prints in its markers:
@@ -25,9 +29,11 @@ set -euo pipefail
 
 bash "$top/scripts/deps.sh"
 
-SELFTESTS=$BUILD/selftests
-out=$BUILD/initramfs.cpio.gz
-list=$BUILD/initramfs.tests
+SELFTESTS=$BUILD/selftests$sfx
+out=$BUILD/initramfs$sfx.cpio.gz
+list=$BUILD/initramfs$sfx.tests
+subdir=x86_64 strip=strip
+[ "$arch" != arm64 ] || subdir=aarch64 strip=${CROSS_COMPILE}strip
 timeout=${TEST_TIMEOUT:-300}
 [[ "$timeout" =~ ^[1-9][0-9]*$ ]] || die "TEST_TIMEOUT=$timeout is not a number of seconds"
 
@@ -44,11 +50,17 @@ else
 	die "no tests given: pass test command lines as arguments or in TESTS"
 fi
 
-busybox=$(command -v busybox || true)
-[ -n "$busybox" ] || die "busybox not found (busybox-static, see scripts/deps.sh)"
+if [ "$arch" = arm64 ]; then
+	busybox=$BUILD/busybox-arm64/bin/busybox
+	[ -x "$busybox" ] || die "$busybox missing (ARCH=arm64 scripts/deps.sh)"
+	readelf -h "$busybox" | grep -q AArch64 || die "$busybox is not an aarch64 binary"
+else
+	busybox=$(command -v busybox || true)
+	[ -n "$busybox" ] || die "busybox not found (busybox-static, see scripts/deps.sh)"
+fi
 readelf -l "$busybox" | grep INTERP >/dev/null && die "$busybox is not statically linked: install busybox-static"
 
-stage=$BUILD/initramfs.d
+stage=$BUILD/initramfs$sfx.d
 rm -rf "$stage"
 mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,root,tests}
 cp "$busybox" "$stage/bin/busybox"
@@ -61,12 +73,12 @@ for e in "${entries[@]}"; do
 	[ ${#words[@]} -gt 0 ] || continue
 	prog=${words[0]}
 	prog=${prog#./}
-	if [ ! -f "$SELFTESTS/$prog" ] && [ -f "$SELFTESTS/x86_64/$prog" ]; then
-		prog=x86_64/$prog
+	if [ ! -f "$SELFTESTS/$prog" ] && [ -f "$SELFTESTS/$subdir/$prog" ]; then
+		prog=$subdir/$prog
 	fi
 	bin=$SELFTESTS/$prog
 	[ -f "$bin" ] && [ -x "$bin" ] ||
-		die "no test binary '$prog' in build/selftests: run scripts/selftests.sh (is it in the kvm selftests Makefile?)"
+		die "no test binary '$prog' in ${SELFTESTS#"$top"/}: run scripts/selftests.sh (is it in the kvm selftests Makefile?)"
 	readelf -l "$bin" | grep INTERP >/dev/null &&
 		die "$bin is dynamically linked: rebuild with scripts/selftests.sh"
 	args=("${words[@]:1}")
@@ -80,7 +92,7 @@ for e in "${entries[@]}"; do
 	seen[$name]=1
 	if [ ! -f "$stage/tests/$prog" ]; then
 		mkdir -p "$(dirname "$stage/tests/$prog")"
-		strip --strip-debug -o "$stage/tests/$prog" "$bin"
+		"$strip" --strip-debug -o "$stage/tests/$prog" "$bin"
 	fi
 	printf '%s\t%s\n' "$name" "$cmd" >> "$list.tmp"
 done
@@ -91,7 +103,8 @@ echo "$timeout" > "$stage/tests/timeout"
 cat > "$stage/init" <<'EOF'
 #!/bin/sh
 # Runs every test of /tests/list, markers on the console, then resets
-# (the kernel has no ACPI: reboot -f resets, QEMU -no-reboot then exits).
+# (the kernel has no ACPI: reboot -f resets, through PSCI on arm64, and
+# QEMU -no-reboot then exits).
 /bin/busybox --install -s
 set -f
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root TERM=dumb

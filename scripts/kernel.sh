@@ -9,19 +9,31 @@
 #                    build/kout-bench (unless O= says otherwise).
 #   PROFILE=profile  the benchmark kernel plus the ftrace function profiler
 #                    (config/profile.config), into build/kout-prof.
+#   ARCH=arm64       the arm64 kernel (arch/arm64/boot/Image), cross-built,
+#                    config/kvm-guest-arm64.config instead of
+#                    config/kvm-guest.config, into build/kout-arm64 (bench:
+#                    build/kout-bench-arm64, profile: build/kout-prof-arm64).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+guest=$top/config/kvm-guest.config image=bzImage
+if [ "$arch" = arm64 ]; then
+	guest=$top/config/kvm-guest-arm64.config image=Image
+	command -v "${CROSS_COMPILE}gcc" >/dev/null ||
+		die "${CROSS_COMPILE}gcc missing (ARCH=arm64 scripts/deps.sh installs it)"
+	[ "${MODULES:-0}" = 0 ] || die "MODULES=1: arm64 KVM cannot be a module"
+fi
 case "${PROFILE:-gate}" in
-gate)	out=${O:-$KOUT}; frags=("$top/config/kvm-guest.config" "$top/config/debug.config") ;;
-bench)	out=${O:-$BUILD/kout-bench}; frags=("$top/config/kvm-guest.config") ;;
-profile) out=${O:-$BUILD/kout-prof}; frags=("$top/config/kvm-guest.config" "$top/config/profile.config") ;;
+gate)	out=${O:-$KOUT}; frags=("$guest" "$top/config/debug.config") ;;
+bench)	out=${O:-$BUILD/kout-bench$sfx}; frags=("$guest") ;;
+profile) out=${O:-$BUILD/kout-prof$sfx}; frags=("$guest" "$top/config/profile.config") ;;
 *)	die "PROFILE=$PROFILE: gate, bench or profile" ;;
 esac
 mkdir -p "$out"
 want=$(mktemp)
 trap 'rm -f "$want"' EXIT
-cat "${frags[@]}" | grep -E '^CONFIG_' > "$want"
+# a line in two fragments once (CONFIG_DEBUG_FS): Kconfig warns otherwise
+cat "${frags[@]}" | grep -E '^CONFIG_' | awk '!seen[$0]++' > "$want"
 if [ "${MODULES:-0}" = 1 ]; then
 	sed -i -e 's/^CONFIG_KVM=y/CONFIG_KVM=m/' -e 's/^CONFIG_KVM_AMD=y/CONFIG_KVM_AMD=m/' \
 		-e 's/^CONFIG_KVM_INTEL=y/CONFIG_KVM_INTEL=m/' "$want"
@@ -42,6 +54,6 @@ if [ -n "${TARGETS:-}" ]; then
 	# shellcheck disable=SC2086
 	mk $TARGETS
 else
-	mk bzImage
-	echo "kernel: $out/arch/x86/boot/bzImage"
+	mk "$image"
+	echo "kernel: $out/arch/$arch/boot/$image"
 fi

@@ -2,7 +2,18 @@
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$top/build}
 LINUX=${LINUX:-$BUILD/linux}
-KOUT=${KOUT:-$BUILD/kout}
+# ARCH=arm64: the arm64 workspace, cross-built (aarch64-linux-gnu-), every
+# output of its own with an "-arm64" suffix (build/kout-arm64,
+# build/selftests-arm64, build/initramfs-arm64.cpio.gz, build/vm-test-arm64)
+# so that x86 and arm64 never share a file.  x86, the default, keeps the
+# plain names, and ARCH stays out of its kernel builds' environment.
+case "${ARCH:-x86}" in
+x86|x86_64)	unset ARCH; arch=x86 sfx= ;;
+arm64|aarch64)	export ARCH=arm64 CROSS_COMPILE=${CROSS_COMPILE:-aarch64-linux-gnu-}
+		arch=arm64 sfx=-arm64 ;;
+*)		echo "${0##*/}: ARCH=$ARCH: x86 (the default) or arm64" >&2; exit 1 ;;
+esac
+KOUT=${KOUT:-$BUILD/kout$sfx}
 while IFS='=' read -r k v; do
 	k=${k// /}
 	case "$k" in ''|'#'*) continue ;; esac

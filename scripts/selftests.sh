@@ -10,12 +10,22 @@
 #   SELFTESTS=dir  output directory (default: build/selftests)
 #   SELFTESTS_ONLY="x86_64/a_test ..."  only these tests (and the library)
 #   KOUT=dir       where the uapi headers go (default: build/kout)
+#   ARCH=arm64     the aarch64 targets, cross-built (aarch64-linux-gnu-),
+#                  into build/selftests-arm64, against the headers of
+#                  build/kout-arm64
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 bash "$top/scripts/deps.sh"
 
-SELFTESTS=${SELFTESTS:-$BUILD/selftests}
+SELFTESTS=${SELFTESTS:-$BUILD/selftests$sfx}
+if [ "$arch" = arm64 ]; then
+	command -v "${CROSS_COMPILE}gcc" >/dev/null ||
+		die "${CROSS_COMPILE}gcc missing (ARCH=arm64 scripts/deps.sh installs it)"
+	mkargs=(ARCH=arm64 CROSS_COMPILE="$CROSS_COMPILE") probe=$SELFTESTS/aarch64/psci_test
+else
+	mkargs=(ARCH=x86) probe=$SELFTESTS/x86_64/sync_regs_test
+fi
 src=$LINUX/tools/testing/selftests/kvm
 [ -f "$src/Makefile" ] || die "$src/Makefile missing: run 'make tree' (scripts/tree.sh) first"
 
@@ -40,7 +50,7 @@ fi
 # USERLDFLAGS is the lib.mk hook for link flags; CFLAGS/LDFLAGS of the
 # environment would be overridden or appended in ways that differ by version.
 make -C "$src" -j"$(nr_jobs)" $([ "${V:-0}" = 1 ] && echo V=1 || echo -s) \
-	ARCH=x86 OUTPUT="$SELFTESTS" \
+	"${mkargs[@]}" OUTPUT="$SELFTESTS" \
 	KHDR_INCLUDES="-isystem $KOUT/usr/include" \
 	USERLDFLAGS=-static \
 	"${targets[@]}" ||
@@ -48,7 +58,6 @@ make -C "$src" -j"$(nr_jobs)" $([ "${V:-0}" = 1 ] && echo V=1 || echo -s) \
 
 # make sure what we got really is static: a dynamic binary would fail in the
 # initramfs, which has no libc.
-probe=$SELFTESTS/x86_64/sync_regs_test
 [ -z "${SELFTESTS_ONLY:-}" ] || probe=${targets[0]}
 [ -f "$probe" ] || die "$probe was not built"
 ! readelf -l "$probe" | grep INTERP >/dev/null || die "$probe is dynamically linked (USERLDFLAGS=-static ignored?)"

@@ -24,6 +24,14 @@
 #   REPARSE=1          do not boot: parse build/vm-test/console.log again
 #   GATE_LIST=file     the gate list to run (default tests/gate.list)
 #   VM_TEST_OUT=dir    where the results go (default build/vm-test)
+#   ARCH=arm64         the arm64 workspace: build/kout-arm64's Image under
+#                      qemu-system-aarch64 -M virt,virtualization=on,
+#                      gic-version=3 (the kernel enters at EL2, KVM runs
+#                      there), tests from build/selftests-arm64, the gate
+#                      tests/gate-arm64.list, known failures
+#                      tests/tcg-known-failures-arm64.list, results in
+#                      build/vm-test-arm64.  No TSC: VM_TSC_KHZ is x86 only.
+#   VM_CPU=...         arm64: QEMU's -cpu (default max,pauth-impdef=on)
 #
 # Writes build/vm-test/console.log (the whole serial console),
 # build/vm-test/results.tsv and build/vm-test/logs/<test>.log.
@@ -40,13 +48,17 @@ set -euo pipefail
 
 bash "$top/scripts/deps.sh"
 
-gate=${GATE_LIST:-$top/tests/gate.list}
-known=$top/tests/tcg-known-failures.list
+gate=${GATE_LIST:-$top/tests/gate$sfx.list}
+known=$top/tests/tcg-known-failures$sfx.list
 must_run=$top/tests/must-run.list
-out=${VM_TEST_OUT:-$BUILD/vm-test}
+out=${VM_TEST_OUT:-$BUILD/vm-test$sfx}
 log=$out/console.log
-list=$BUILD/initramfs.tests
-bzimage=${BZIMAGE:-$KOUT/arch/x86/boot/bzImage}
+list=$BUILD/initramfs$sfx.tests
+if [ "$arch" = arm64 ]; then
+	bzimage=${BZIMAGE:-$KOUT/arch/arm64/boot/Image}
+else
+	bzimage=${BZIMAGE:-$KOUT/arch/x86/boot/bzImage}
+fi
 test_timeout=${TEST_TIMEOUT:-300}
 vm_timeout=${VM_TIMEOUT:-1800}
 hugepages=${HUGEPAGES:-128}
@@ -105,16 +117,7 @@ EOF
 	"$out/tsc-khz"
 }
 
-run_vm() {	# entries...; sets qemu_rc, elapsed
-	[ -f "$bzimage" ] || die "no kernel: $bzimage missing (run scripts/kernel.sh first)"
-	command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing (scripts/deps.sh)"
-	# SELFTESTS_BUILT=1: build/selftests is up to date (scripts/test.sh,
-	# while make check moves build/linux from patch to patch)
-	[ "${SELFTESTS_BUILT:-0}" = 1 ] || bash "$top/scripts/selftests.sh"
-	TEST_TIMEOUT=$test_timeout bash "$top/scripts/initramfs.sh" "$@"
-
-	rm -rf "$out"
-	mkdir -p "$out"
+qemu_x86() {
 	local tsc_khz=${VM_TSC_KHZ:-$(host_tsc_khz)}
 	[[ "$tsc_khz" =~ ^[1-9][0-9]{5,}$ ]] || die "TSC frequency '$tsc_khz' kHz makes no sense (set VM_TSC_KHZ)"
 
@@ -129,11 +132,42 @@ run_vm() {	# entries...; sets qemu_rc, elapsed
 	# -d cpu_reset: QEMU logs the CPU state of every reset; with -no-reboot
 	# a triple fault of this (L1) kernel ends QEMU without a word on the
 	# console, and the log says where it happened.
-	local qemu=(qemu-system-x86_64 -accel "tcg,thread=$tcg_thread" -cpu max
+	qemu=(qemu-system-x86_64 -accel "tcg,thread=$tcg_thread" -cpu max
 		-smp 2,sockets=2,cores=1,threads=1 -m 4G
 		-nographic -no-reboot -nic none -d cpu_reset -D "$out/qemu-reset.log"
 		-kernel "$bzimage" -initrd "$BUILD/initramfs.cpio.gz"
 		-append "console=ttyS0 panic=-1 printk.time=1 tsc=reliable tsc_early_khz=$tsc_khz hugepages=$hugepages ${VM_APPEND:-}")
+}
+
+# arm64: QEMU's virt machine with EL2 (virtualization=on), so the kernel
+# enters at EL2 and KVM runs there (VHE: -cpu max has it); GICv3, which the
+# vgic tests want.  pauth-impdef=on: QEMU's own pointer authentication
+# hash instead of the architected QARMA5, which QEMU's documentation calls
+# slow to emulate (every kernel function signs and checks its return
+# address).  PSCI's SYSTEM_RESET (reboot -f) ends QEMU under -no-reboot.
+qemu_arm64() {
+	command -v qemu-system-aarch64 >/dev/null ||
+		die "qemu-system-aarch64 missing (ARCH=arm64 scripts/deps.sh)"
+	qemu=(qemu-system-aarch64 -accel "tcg,thread=$tcg_thread"
+		-M virt,virtualization=on,gic-version=3 -cpu "${VM_CPU:-max,pauth-impdef=on}"
+		-smp 2 -m 4G -nographic -no-reboot -nic none
+		-kernel "$bzimage" -initrd "$BUILD/initramfs$sfx.cpio.gz"
+		-append "console=ttyAMA0 panic=-1 printk.time=1 hugepages=$hugepages ${VM_APPEND:-}")
+}
+
+run_vm() {	# entries...; sets qemu_rc, elapsed
+	[ -f "$bzimage" ] || die "no kernel: $bzimage missing (run scripts/kernel.sh first)"
+	[ "$arch" = arm64 ] || command -v qemu-system-x86_64 >/dev/null ||
+		die "qemu-system-x86_64 missing (scripts/deps.sh)"
+	# SELFTESTS_BUILT=1: build/selftests is up to date (scripts/test.sh,
+	# while make check moves build/linux from patch to patch)
+	[ "${SELFTESTS_BUILT:-0}" = 1 ] || bash "$top/scripts/selftests.sh"
+	TEST_TIMEOUT=$test_timeout bash "$top/scripts/initramfs.sh" "$@"
+
+	rm -rf "$out"
+	mkdir -p "$out"
+	local qemu
+	if [ "$arch" = arm64 ]; then qemu_arm64; else qemu_x86; fi
 	echo "vm-test: ${qemu[*]}"
 	echo "vm-test: $(wc -l < "$list") tests, ${test_timeout}s each, ${vm_timeout}s for the whole VM; console in ${log#"$top"/}"
 	local t0 rcs
@@ -194,7 +228,7 @@ fi
 # splats (they carry a printk timestamp, printk.time=1), so a test printing
 # "WARNING:" is not one.  Markers are matched anywhere in a line, as kernel
 # output can land in front of them.
-splat_re='WARNING:|BUG:|KASAN|memory leak detector disabled|possible recursive locking|lockdep|INFO: rcu|rcu_sched self-detected stall|Oops|Kernel panic|circular locking|general protection fault|soft lockup|hard LOCKUP|INFO: task .* blocked|UBSAN:|Call Trace:'
+splat_re='WARNING:|BUG:|KASAN|memory leak detector disabled|possible recursive locking|lockdep|INFO: rcu|rcu_sched self-detected stall|Oops|Kernel panic|circular locking|general protection fault|soft lockup|hard LOCKUP|INFO: task .* blocked|UBSAN:|Call Trace:|Call trace:|Internal error:|Unable to handle kernel'
 splat_ok='RCU lockdep checking is enabled'	# boot banner of CONFIG_PROVE_RCU
 rm -rf "$out/logs" "$out/markers"
 mkdir -p "$out/logs"
