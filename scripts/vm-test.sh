@@ -372,7 +372,7 @@ for n in "${names[@]}" "${extra[@]}"; do
 	*)
 		fail=$((fail + 1))
 		prog=${n%%\[*}
-		if [ -n "${reason[$prog]:-}" ]; then nt="${nt:+$nt; }known failure, not gated (tests/tcg-known-failures.list)"; fi ;;
+		if [ -n "${reason[$prog]:-}" ]; then nt="${nt:+$nt; }known failure, not gated (${known#"$top"/})"; fi ;;
 	esac
 	printf '%-*s  %-7s  %7s  %s\n' "$w" "$n" "$st" "${secs[$n]:--}" "$nt"
 	printf '%s\t%s\t%s\t%s\t%s\n' "$n" "$st" "${secs[$n]:--}" "${rc[$n]:--}" "$nt" >> "$out/results.tsv"
