@@ -35,7 +35,7 @@ kernel: $(TREE)
 selftests: $(TREE)
 	bash $(S)/selftests.sh
 
-# TESTS="x86_64/gfn_ring_test dirty_log_test" to run only those
+# TESTS="gfn_ring_test dirty_log_test" to run only those
 vm-test: kernel selftests
 	bash $(S)/vm-test.sh
 

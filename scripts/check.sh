@@ -4,11 +4,15 @@
 #  2. checkpatch --strict --codespell is clean, with its SPDX and spelling
 #     checks proven to run (a canary patch must trip both); the changelogs
 #     follow the KVM rules (scripts/lint-changelog.py);
-#  3. every patch builds: arch/x86/kvm/ (which includes virt/kvm/) with
-#     KVM_WERROR=y, KVM built in and as modules (production config; make
-#     kernel builds the gate config at the top); a patch that changes the
+#  3. every patch builds, for x86 and for arm64: arch/x86/kvm/ and
+#     arch/arm64/kvm/ (which include virt/kvm/) with KVM_WERROR=y, KVM
+#     built in (production config; make kernel builds the gate config at
+#     the top); a patch that changes only one architecture's files skips
+#     the other's build, whose inputs it does not change.  x86 KVM as
+#     modules at the top of each series (CHECK_MODULES=every: after every
+#     patch, as before arm64 took its time); a patch that changes the
 #     uapi installs its headers and compiles <linux/kvm.h> as C90, C11 and
-#     C++; a patch that changes the KVM selftests builds them;
+#     C++; a patch that changes the KVM selftests builds them (x86);
 #  4. series/ holds several series ("#group" lines): one that is moved
 #     onto the base alone to be sent (the dirty quota) applies there and
 #     builds at its top, KVM built in and as modules, uapi and selftests;
@@ -155,27 +159,46 @@ check_selftests() {
 	fi
 	echo "check: $1: KVM selftests build ($(( $(date +%s) - t0 ))s)"
 }
-check_build() {	# $1: what, $2: subject
-	local mode o mod t0
-	for mode in y m; do
-		if [ "$mode" = y ]; then o=$BUILD/kout-bench; mod=0
-		else o=$BUILD/kout-modules; mod=1; fi
+check_build() {	# $1: what, $2: subject, $3: builds (x86, x86-m, arm64)
+	local b o t0 env
+	for b in $3; do
+		case "$b" in
+		x86)	o=$BUILD/kout-bench env=(MODULES=0 TARGETS=arch/x86/kvm/) ;;
+		x86-m)	o=$BUILD/kout-modules env=(MODULES=1 TARGETS=arch/x86/kvm/) ;;
+		arm64)	o=$BUILD/kout-bench-arm64 env=(ARCH=arm64 TARGETS=arch/arm64/kvm/) ;;
+		esac
 		t0=$(date +%s)
-		if PROFILE=bench O=$o MODULES=$mod TARGETS="arch/x86/kvm/" bash "$top/scripts/kernel.sh" \
+		if env PROFILE=bench O="$o" "${env[@]}" bash "$top/scripts/kernel.sh" \
 			>"$BUILD/check-build.log" 2>&1; then
-			echo "check: $1 builds, KVM=$mode ($(( $(date +%s) - t0 ))s): $2"
+			echo "check: $1 builds, $b ($(( $(date +%s) - t0 ))s): $2"
 		else
-			echo "check: FAIL $1 does not build with KVM=$mode: $2"
+			echo "check: FAIL $1 does not build, $b: $2"
 			tail -30 "$BUILD/check-build.log" | sed 's/^/    /'
 			return 1
 		fi
 	done
+}
+# The builds a patch needs: both architectures unless it changes only one
+# architecture's files (or none: documentation and tools); KVM as modules
+# (x86) at the top of a series, or after every patch that changes x86's
+# inputs with CHECK_MODULES=every.
+builds_for() {	# $1: files changed, $2: 1 at the top of a series
+	local b=
+	if grep -qvE '^(Documentation|tools|arch/arm64)/' <<<"$1"; then
+		b=x86
+		[ "${CHECK_MODULES:-top}" != every ] || b="x86 x86-m"
+	fi
+	[ "$2" != 1 ] || [[ "$b" == *x86-m* ]] || b="$b x86-m"
+	grep -qvE '^(Documentation|tools|arch/x86)/' <<<"$1" && b="$b arm64"
+	echo "$b"
 }
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
 	head=$(git -C "$LINUX" rev-parse HEAD)
 	branch=$(git -C "$LINUX" symbolic-ref -q --short HEAD || true)
 	restore() { git -C "$LINUX" checkout -q "${branch:-$head}"; }
 	trap restore EXIT
+	# the last patch of each series
+	tops=" $(for g in "${groups[@]}"; do read -r _ _ _ _ last <<<"$g"; printf '%s ' "$last"; done)"
 	n=0
 	for c in $(git -C "$LINUX" rev-list --reverse base..HEAD); do
 		n=$((n + 1))
@@ -188,14 +211,14 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 		if grep -q '^tools/testing/selftests/kvm/' <<<"$files"; then
 			check_selftests "patch $n" "$subj" || fail=1
 		fi
-		if ! grep -qvE '^(Documentation|tools)/' <<<"$files"; then
-			continue
-		fi
 		# the production config (faster to build than the gate
 		# kernel's, whose build at the top of the series is make
-		# kernel's), built in (build/kout-bench, reused by make bench)
-		# and as modules
-		check_build "patch $n" "$subj" || fail=1
+		# kernel's), built in (build/kout-bench, reused by make bench,
+		# and build/kout-bench-arm64) and as modules
+		top_of_series=0
+		[[ "$tops" != *" $n "* ]] || top_of_series=1
+		builds=$(builds_for "$files" "$top_of_series")
+		[ -z "${builds// /}" ] || check_build "patch $n" "$subj" "$builds" || fail=1
 	done
 fi
 
@@ -226,7 +249,7 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 		check_selftests "$what" "$gname" || fail=1
 		unset SELFTESTS_ONLY
 		KOUT=$kout_series SELFTESTS=$selftests_series
-		check_build "$what" "$gname" || fail=1
+		check_build "$what" "$gname" "x86 x86-m arm64" || fail=1
 		restore
 	done
 fi

@@ -10,11 +10,17 @@
 #      output in build/check.log, printed when it ends)  beside  the gate's
 #      thread=single half
 #   3. the gate's thread=multi half (every core), then the closing line
-# Fails if check or either half of the gate fails.
+#   4. arm64, what fits: the production arm64 kernel at the top of the
+#      series (build/kout-bench-arm64, where make check built arch/arm64/kvm
+#      after every patch), the selftests of tests/gate-arm64-test.list and
+#      that list in qemu-system-aarch64: the series' own tests and a peer
+#      test.  make test-arm64 runs the whole arm64 gate, on the gate kernel.
+# Fails if check, either half of the gate or the arm64 part fails.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 bash "$top/scripts/deps.sh"
+ARCH=arm64 bash "$top/scripts/deps.sh"
 bash "$top/scripts/tree.sh"
 bash "$top/scripts/kernel.sh"
 bash "$top/scripts/selftests.sh"
@@ -40,4 +46,16 @@ echo "test: make check (beside the gate) took $(( $(date +%s) - t0 ))s, build/ch
 sed 's/^/  /' "$BUILD/check.log"
 [ "$check_rc" = 0 ] || { echo "test: make check FAILED (rc=$check_rc)"; rc=1; }
 GATE_HALF=multi bash "$top/scripts/gate.sh" || rc=1
+
+t1=$(date +%s)
+arm64_rc=0
+list=$top/tests/gate-arm64-test.list
+mapfile -t progs < <(sed -e 's/[[:space:]]*#.*//' -e '/^[[:space:]]*$/d' "$list" | awk '{print $1}' | sort -u)
+ARCH=arm64 PROFILE=bench bash "$top/scripts/kernel.sh" &&
+	ARCH=arm64 SELFTESTS_ONLY="${progs[*]}" bash "$top/scripts/selftests.sh" &&
+	ARCH=arm64 SELFTESTS_BUILT=1 GATE_LIST=$list \
+		BZIMAGE=$BUILD/kout-bench-arm64/arch/arm64/boot/Image bash "$top/scripts/vm-test.sh" ||
+	arm64_rc=1
+echo "test: arm64 (kernel, selftests, tests/gate-arm64-test.list) took $(( $(date +%s) - t1 ))s"
+[ "$arm64_rc" = 0 ] || { echo "test: arm64 FAILED"; rc=1; }
 exit "$rc"
