@@ -32,6 +32,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 bash "$top/scripts/deps.sh"
+ARCH=arm64 bash "$top/scripts/deps.sh"	# the arm64 builds
 bash "$top/scripts/tree.sh"
 git -C "$LINUX" diff --quiet HEAD || die "build/linux has uncommitted changes: commit and export them first"
 
