@@ -5,17 +5,20 @@
 #     checks proven to run (a canary patch must trip both); the changelogs
 #     follow the KVM rules (scripts/lint-changelog.py);
 #  3. every patch builds, for x86 and for arm64: arch/x86/kvm/ and
-#     arch/arm64/kvm/ (which include virt/kvm/) with KVM_WERROR=y, KVM
-#     built in (production config; make kernel builds the gate config at
-#     the top); a patch that changes only one architecture's files skips
-#     the other's build, whose inputs it does not change.  x86 KVM as
-#     modules at the top of each series (CHECK_MODULES=every: after every
-#     patch, as before arm64 took its time); a patch that changes the
+#     arch/arm64/kvm/ (which include virt/kvm/), warnings as errors
+#     (KVM_WERROR=y, WERROR=y on arm64), KVM built in (production config;
+#     make kernel builds the gate config at the top); a patch that changes
+#     only one architecture's files skips the other's build, whose inputs
+#     it does not change.  x86 KVM as modules at the top of each series
+#     (CHECK_MODULES=every: after every patch), and what kvm-amd and
+#     kvm-intel use of kvm.ko must be exported by it; a patch that changes the
 #     uapi installs its headers and compiles <linux/kvm.h> as C90, C11 and
 #     C++; a patch that changes the KVM selftests builds them (x86);
 #  4. series/ holds several series ("#group" lines): one that is moved
 #     onto the base alone to be sent (the dirty quota) applies there and
-#     builds at its top, KVM built in and as modules, uapi and selftests;
+#     builds at its top, KVM built in and as modules, uapi and selftests
+#     (before the patches above, so that the build directories end at the
+#     top of the series);
 #  5. the mails of make send (dry run) of every series apply with git am
 #     onto the base (or onto the series they need) and give the same
 #     tree.
@@ -23,10 +26,7 @@
 # checkpatch is run with --ignore FILE_PATH_CHANGES ("added file(s), does
 # MAINTAINERS need updating?"); instead this script answers that question:
 # every file a patch adds must already be covered by the KVM entry of
-# MAINTAINERS, according to scripts/get_maintainer.pl.  In trace event
-# headers (include/trace/events/) the TRACE_EVENT() layout that all of them
-# use gets OPEN_ENDED_LINE and PARENTHESIS_ALIGNMENT checks: those two are
-# not counted there.
+# MAINTAINERS, according to scripts/get_maintainer.pl.
 #   SKIP_BUILD=1   only apply, checkpatch and lint (quick)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -38,6 +38,7 @@ git -C "$LINUX" diff --quiet HEAD || die "build/linux has uncommitted changes: c
 
 mapfile -t patches < <(series_patches)
 fail=0
+t0=$(date +%s)
 
 # 1. quilt: the series applies to the pristine base with patch -p1.
 qdir=$BUILD/check-quilt
@@ -46,7 +47,7 @@ git -C "$LINUX" worktree prune
 git -C "$LINUX" worktree add -q --detach "$qdir" base
 if (cd "$qdir" && QUILT_PATCHES="$top/patches" QUILT_SERIES="$top/series" \
 	quilt push -a -q >"$BUILD/check-quilt.log" 2>&1); then
-	echo "check: quilt push -a: ${#patches[@]} patches apply to base"
+	echo "check: quilt push -a: ${#patches[@]} patches apply to base ($(( $(date +%s) - t0 ))s)"
 else
 	echo "check: FAIL quilt push -a (see build/check-quilt.log)"; fail=1
 fi
@@ -81,6 +82,7 @@ fi
 
 # 2. checkpatch --strict --codespell, and MAINTAINERS coverage of added files.
 cp_pl=$LINUX/scripts/checkpatch.pl
+t0=$(date +%s)
 # Debian's python3 has the modules spdxcheck.py needs (python3-ply, -git,
 # deps.sh); another python3 first on the PATH makes checkpatch skip the
 # SPDX check silently, hence PATH and the canary below.
@@ -88,7 +90,7 @@ checkpatch() {
 	{ (cd "$LINUX" && PATH=/usr/bin:$PATH "$cp_pl" --strict --codespell --show-types \
 		--no-summary --ignore FILE_PATH_CHANGES "$@" 2>&1) || true; } |
 	awk -v RS= '/^(NOTE:|.* has (style problems|no obvious style problems))/ { next }
-		!/^[A-Z]+:(OPEN_ENDED_LINE|PARENTHESIS_ALIGNMENT):.*\n#[0-9]+: FILE: include\/trace\/events\// { print; print "" }'
+		{ print; print "" }'
 }
 canary=$BUILD/check-canary.patch
 cat > "$canary" <<'CANARY'
@@ -126,7 +128,7 @@ for f in $(git -C "$LINUX" log --format= --diff-filter=A --name-only base..HEAD 
 		echo "check: FAIL $f is not covered by the KVM entry of MAINTAINERS"; fail=1
 	fi
 done
-[ "$fail" = 0 ] && echo "check: checkpatch --strict --codespell clean (SPDX and spelling checks seen running), changelogs lint clean on ${#patches[@]} patches; added files covered by MAINTAINERS"
+[ "$fail" = 0 ] && echo "check: checkpatch --strict --codespell clean (SPDX and spelling checks seen running), changelogs lint clean on ${#patches[@]} patches; added files covered by MAINTAINERS ($(( $(date +%s) - t0 ))s)"
 
 # 3. every patch builds, KVM built in and as modules; its uapi headers
 # install and compile, its selftests build.
@@ -160,17 +162,47 @@ check_selftests() {
 	fi
 	echo "check: $1: KVM selftests build ($(( $(date +%s) - t0 ))s)"
 }
-check_build() {	# $1: what, $2: subject, $3: builds (x86, x86-m, arm64)
+# KVM as modules: what kvm-amd.ko and kvm-intel.ko take from kvm.ko must be
+# exported by it.  (modpost would say so, but it needs vmlinux.o, a whole
+# kernel build; the objects tell as much: EXPORT_SYMBOL leaves a
+# __export_symbol_<name> in the object.)
+module_exports() {	# $1: arch/x86/kvm of a KVM=m build
+	local m missing bad=0
+	local -a exported
+	[ -f "$1/kvm.o" ] || { echo "no $1/kvm.o"; return 1; }
+	mapfile -t exported < <(nm "$1/kvm.o" | awk '$3 ~ /^__export_symbol_/ { print substr($3, 17) }')
+	[ ${#exported[@]} -gt 0 ] || { echo "no __export_symbol_ in $1/kvm.o"; return 1; }
+	for m in kvm-amd kvm-intel; do
+		[ -f "$1/$m.o" ] || { echo "no $1/$m.o"; return 1; }
+		missing=$(comm -12 <(nm -u "$1/$m.o" | awk '{ print $2 }' | sort -u) \
+				<(nm -g --defined-only "$1/kvm.o" | awk '{ print $3 }' | sort -u) |
+			comm -23 - <(printf '%s\n' "${exported[@]}" | sort -u))
+		[ -z "$missing" ] ||
+			{ echo "$m.ko uses symbols of kvm.ko that it does not export:" $missing; bad=1; }
+	done
+	return "$bad"
+}
+# The objects of virt/kvm/ that arm64's KVM links, as its last full build
+# (arch/arm64/kvm/built-in.a, a thin archive) lists them: kbuild targets.
+arm64_generic_objs() {	# $1: the arm64 output directory
+	ar t "$1/arch/arm64/kvm/built-in.a" |
+		awk -v o="$1/" 'index($0, o) == 1 { $0 = substr($0, length(o) + 1) } /\/virt\/kvm\// { printf "%s ", $0 }'
+}
+check_build() {	# $1: what, $2: subject, $3: builds (x86, x86-m, arm64, arm64-generic)
 	local b o t0 env
 	for b in $3; do
 		case "$b" in
 		x86)	o=$BUILD/kout-bench env=(MODULES=0 TARGETS=arch/x86/kvm/) ;;
 		x86-m)	o=$BUILD/kout-modules env=(MODULES=1 TARGETS=arch/x86/kvm/) ;;
 		arm64)	o=$BUILD/kout-bench-arm64 env=(ARCH=arm64 TARGETS=arch/arm64/kvm/) ;;
+		arm64-generic)
+			o=$BUILD/kout-bench-arm64
+			env=(ARCH=arm64 TARGETS="$(arm64_generic_objs "$o")") ;;
 		esac
 		t0=$(date +%s)
 		if env PROFILE=bench O="$o" "${env[@]}" bash "$top/scripts/kernel.sh" \
-			>"$BUILD/check-build.log" 2>&1; then
+			>"$BUILD/check-build.log" 2>&1 &&
+		   { [ "$b" != x86-m ] || module_exports "$o/arch/x86/kvm" >"$BUILD/check-build.log"; }; then
 			echo "check: $1 builds, $b ($(( $(date +%s) - t0 ))s): $2"
 		else
 			echo "check: FAIL $1 does not build, $b: $2"
@@ -193,39 +225,16 @@ builds_for() {	# $1: files changed, $2: 1 at the top of a series
 	grep -qvE '^(Documentation|tools|arch/x86)/' <<<"$1" && b="$b arm64"
 	echo "$b"
 }
+
+# 4. a series that is sent to apply to the base alone builds there, at its
+# top (its patches build one by one below, after the series before it).
+# Before the patches, so that the build directories end at the top of the
+# series (make test's arm64 kernel and make bench reuse them).
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
 	head=$(git -C "$LINUX" rev-parse HEAD)
 	branch=$(git -C "$LINUX" symbolic-ref -q --short HEAD || true)
 	restore() { git -C "$LINUX" checkout -q "${branch:-$head}"; }
 	trap restore EXIT
-	# the last patch of each series
-	tops=" $(for g in "${groups[@]}"; do read -r _ _ _ _ last <<<"$g"; printf '%s ' "$last"; done)"
-	n=0
-	for c in $(git -C "$LINUX" rev-list --reverse base..HEAD); do
-		n=$((n + 1))
-		subj=$(git -C "$LINUX" log -1 --format=%s "$c")
-		files=$(git -C "$LINUX" diff --name-only "$c^" "$c")
-		git -C "$LINUX" checkout -q --detach "$c"
-		if grep -q '^include/uapi/' <<<"$files"; then
-			check_uapi "patch $n" "$subj" || fail=1
-		fi
-		if grep -q '^tools/testing/selftests/kvm/' <<<"$files"; then
-			check_selftests "patch $n" "$subj" || fail=1
-		fi
-		# the production config (faster to build than the gate
-		# kernel's, whose build at the top of the series is make
-		# kernel's), built in (build/kout-bench, reused by make bench,
-		# and build/kout-bench-arm64) and as modules
-		top_of_series=0
-		[[ "$tops" != *" $n "* ]] || top_of_series=1
-		builds=$(builds_for "$files" "$top_of_series")
-		[ -z "${builds// /}" ] || check_build "patch $n" "$subj" "$builds" || fail=1
-	done
-fi
-
-# 4. a series that is sent to apply to the base alone builds there, at its
-# top (its patches build one by one above, after the series before it).
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
 	mapfile -t commits < <(git -C "$LINUX" rev-list --reverse base..HEAD)
 	kout_series=$KOUT selftests_series=${SELFTESTS:-$BUILD/selftests}
 	for g in "${groups[@]}"; do
@@ -255,11 +264,57 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 	done
 fi
 
+# 3. (the builds) every patch, in order, ending at the top of the series
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+	# the last patch of each series
+	tops=" $(for g in "${groups[@]}"; do read -r _ _ _ _ last <<<"$g"; printf '%s ' "$last"; done)"
+	n=0 arm64_full=0 arm64_pending=0
+	for c in $(git -C "$LINUX" rev-list --reverse base..HEAD); do
+		n=$((n + 1))
+		subj=$(git -C "$LINUX" log -1 --format=%s "$c")
+		files=$(git -C "$LINUX" diff --name-only "$c^" "$c")
+		git -C "$LINUX" checkout -q --detach "$c"
+		if grep -q '^include/uapi/' <<<"$files"; then
+			check_uapi "patch $n" "$subj" || fail=1
+		fi
+		if grep -q '^tools/testing/selftests/kvm/' <<<"$files"; then
+			check_selftests "patch $n" "$subj" || fail=1
+		fi
+		# the production config (faster to build than the gate
+		# kernel's, whose build at the top of the series is make
+		# kernel's), built in (build/kout-bench, reused by make bench,
+		# and build/kout-bench-arm64) and as modules
+		top_of_series=0
+		[[ "$tops" != *" $n "* ]] || top_of_series=1
+		builds=$(builds_for "$files" "$top_of_series")
+		# arm64: all of arch/arm64/kvm/ at the first patch, at a patch
+		# that changes arm64's files, a Kconfig or a Makefile, and at
+		# the top of a series if a patch since the last such build
+		# changed generic code; in between, a patch that changes only
+		# generic code builds virt/kvm/ for arm64 (CHECK_ARM64=every:
+		# all of arch/arm64/kvm/ after every patch).
+		if [[ " $builds " == *" arm64 "* ]]; then
+			if [ "$arm64_full" = 0 ] || [ "$top_of_series" = 1 ] ||
+			   [ "${CHECK_ARM64:-}" = every ] ||
+			   grep -qE '^arch/arm64/|(^|/)(Kconfig|Makefile)[^/]*$' <<<"$files"; then
+				arm64_full=1 arm64_pending=0
+			else
+				builds=${builds/arm64/arm64-generic} arm64_pending=1
+			fi
+		elif [ "$top_of_series" = 1 ] && [ "$arm64_pending" = 1 ]; then
+			builds="$builds arm64" arm64_pending=0
+		fi
+		[ -z "${builds// /}" ] || check_build "patch $n" "$subj" "$builds" || fail=1
+	done
+fi
+
 # 5. the mails of make send (dry run) apply with git am onto the base and
 # give the tree built above.  (b4, make send B4=1, takes a minute more: not
 # in the gate.)
+t0=$(date +%s)
 if out=$(SEND=0 B4=0 bash "$top/scripts/send.sh" 2>&1); then
 	grep -E '^send: (build|b4)' <<<"$out" | sed 's/^send/check: send/'
+	echo "check: send: $(( $(date +%s) - t0 ))s"
 else
 	echo "check: FAIL make send"; echo "$out" | tail -20 | sed 's/^/    /'; fail=1
 fi
