@@ -22,6 +22,8 @@
 #  5. the mails of make send (dry run) of every series apply with git am
 #     onto the base (or onto the series they need) and give the same
 #     tree.
+# In the order 1, 2, 5, 4, 3: the git work first (one core), the builds
+# last, and the build directories end at the top of the series.
 #
 # checkpatch is run with --ignore FILE_PATH_CHANGES ("added file(s), does
 # MAINTAINERS need updating?"); instead this script answers that question:
@@ -129,6 +131,19 @@ for f in $(git -C "$LINUX" log --format= --diff-filter=A --name-only base..HEAD 
 	fi
 done
 [ "$fail" = 0 ] && echo "check: checkpatch --strict --codespell clean (SPDX and spelling checks seen running), changelogs lint clean on ${#patches[@]} patches; added files covered by MAINTAINERS ($(( $(date +%s) - t0 ))s)"
+
+# 5. the mails of make send (dry run) apply with git am onto the base and
+# give the tree built below.  (b4, make send B4=1, takes a minute more: not
+# in the gate.)  Before the builds: its git work takes one core, and in
+# make test check has only one while the gate's thread=single half runs;
+# the builds at the end have both.
+t0=$(date +%s)
+if out=$(SEND=0 B4=0 bash "$top/scripts/send.sh" 2>&1); then
+	grep -E '^send: (build|b4)' <<<"$out" | sed 's/^send/check: send/'
+	echo "check: send: $(( $(date +%s) - t0 ))s"
+else
+	echo "check: FAIL make send"; echo "$out" | tail -20 | sed 's/^/    /'; fail=1
+fi
 
 # 3. every patch builds, KVM built in and as modules; its uapi headers
 # install and compile, its selftests build.
@@ -306,17 +321,6 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 		fi
 		[ -z "${builds// /}" ] || check_build "patch $n" "$subj" "$builds" || fail=1
 	done
-fi
-
-# 5. the mails of make send (dry run) apply with git am onto the base and
-# give the tree built above.  (b4, make send B4=1, takes a minute more: not
-# in the gate.)
-t0=$(date +%s)
-if out=$(SEND=0 B4=0 bash "$top/scripts/send.sh" 2>&1); then
-	grep -E '^send: (build|b4)' <<<"$out" | sed 's/^send/check: send/'
-	echo "check: send: $(( $(date +%s) - t0 ))s"
-else
-	echo "check: FAIL make send"; echo "$out" | tail -20 | sed 's/^/    /'; fail=1
 fi
 
 [ "$fail" = 0 ] || die "FAILED"
