@@ -117,6 +117,14 @@ EOF
 	"$out/tsc-khz"
 }
 
+# The guest's soft lockup and RCU stall detectors at 60 s and 120 s, not 20 s
+# and 21 s: under TCG a guest CPU's time passes while QEMU's thread waits
+# for the host (thread=single: while it runs the other guest CPU; a loaded
+# or throttled host), and a guest starved that way for 25 s took a "soft
+# lockup" on its idle task (swapper) once.  A real lockup still shows, and
+# ends in the per-test timeout anyway.
+detectors="watchdog_thresh=30 rcupdate.rcu_cpu_stall_timeout=120"
+
 qemu_x86() {
 	local tsc_khz=${VM_TSC_KHZ:-$(host_tsc_khz)}
 	[[ "$tsc_khz" =~ ^[1-9][0-9]{5,}$ ]] || die "TSC frequency '$tsc_khz' kHz makes no sense (set VM_TSC_KHZ)"
@@ -136,7 +144,7 @@ qemu_x86() {
 		-smp 2,sockets=2,cores=1,threads=1 -m 4G
 		-nographic -no-reboot -nic none -d cpu_reset -D "$out/qemu-reset.log"
 		-kernel "$bzimage" -initrd "$BUILD/initramfs.cpio.gz"
-		-append "console=ttyS0 panic=-1 printk.time=1 tsc=reliable tsc_early_khz=$tsc_khz hugepages=$hugepages ${VM_APPEND:-}")
+		-append "console=ttyS0 panic=-1 printk.time=1 tsc=reliable tsc_early_khz=$tsc_khz hugepages=$hugepages $detectors ${VM_APPEND:-}")
 }
 
 # arm64: QEMU's virt machine with EL2 (virtualization=on), so the kernel
@@ -152,7 +160,7 @@ qemu_arm64() {
 		-M virt,virtualization=on,gic-version=3 -cpu "${VM_CPU:-max,pauth-impdef=on}"
 		-smp 2 -m 4G -nographic -no-reboot -nic none
 		-kernel "$bzimage" -initrd "$BUILD/initramfs$sfx.cpio.gz"
-		-append "console=ttyAMA0 panic=-1 printk.time=1 hugepages=$hugepages ${VM_APPEND:-}")
+		-append "console=ttyAMA0 panic=-1 printk.time=1 hugepages=$hugepages $detectors ${VM_APPEND:-}")
 }
 
 run_vm() {	# entries...; sets qemu_rc, elapsed
