@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The end-to-end jobs, measured: x86_64/dirty_migration_test (live
+# The end-to-end jobs, measured: x86/dirty_migration_test (live
 # migration with and without the dirty quota, postcopy, classic against
 # pipelined checkpoints) on the production kernel (PROFILE=bench,
 # build/kout-bench) under QEMU TCG with thread=multi.
@@ -25,7 +25,7 @@ vmout=$BUILD/bench-e2e-vm
 
 cmds=()
 for r in $(seq 1 "$runs"); do
-	cmds+=("x86_64/dirty_migration_test -r 8 -n $n -i 10,50,200,1000 -x $r")
+	cmds+=("x86/dirty_migration_test -r 8 -n $n -i 10,50,200,1000 -x $r")
 done
 
 log=''

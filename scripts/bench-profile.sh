@@ -16,7 +16,7 @@ PROFILE=profile bash "$top/scripts/kernel.sh"
 bash "$top/scripts/selftests.sh"
 gcc -O2 -Wall -static -o "$BUILD/selftests/ftrace_profile" "$top/scripts/ftrace_profile.c"
 
-test=x86_64/dirty_checkpoint_perf_test
+test=x86/dirty_checkpoint_perf_test
 # the first entry puts the test binary into the initramfs
 cmds=("$test -m gfn -s 64 -p 64 -n 2")
 for p in 64 1024 16384; do
@@ -40,7 +40,7 @@ fi
 	echo
 	echo "ftrace function profiler with the function graph tracer (a function's"
 	echo "time includes its callees) on the profiling kernel: the production"
-	echo "config plus config/profile.config.  x86_64/dirty_checkpoint_perf_test, 16 GiB,"
+	echo "config plus config/profile.config.  x86/dirty_checkpoint_perf_test, 16 GiB,"
 	echo "1 vCPU, 20 checkpoints, random pages in a working set of max(4096, 2 x"
 	echo "pages) pages.  Emulated under TCG and inflated by tracing (each traced"
 	echo "call costs about a microsecond more): read the calls and the shares of"

@@ -2,7 +2,7 @@
 # Benchmark dirty-rate throttling: the dirty quota (granted per 1, 10 and
 # 100 ms slice), ring full exits with a tuned sleep on dirty GFN rings (the
 # soft limit as the knob) and on the dirty ring (its size as the knob, QEMU's
-# dirty-limit), and no throttling, with x86_64/dirty_throttle_perf_test on
+# dirty-limit), and no throttling, with x86/dirty_throttle_perf_test on
 # the production kernel (PROFILE=bench, build/kout-bench) under QEMU TCG
 # with thread=multi (the guest's vCPUs run in parallel, so the vCPUs that
 # only compute mean something).
@@ -28,7 +28,7 @@ vmout=$BUILD/bench-throttle-vm
 
 cmds=()
 for r in $(seq 1 "$runs"); do
-	cmds+=("x86_64/dirty_throttle_perf_test -d $secs -r $r")
+	cmds+=("x86/dirty_throttle_perf_test -d $secs -r $r")
 done
 
 log=''

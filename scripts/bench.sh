@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark dirty page tracking for checkpointing: dirty GFN rings (gfn),
 # the upstream dirty ring (ring) and the dirty bitmap with manual protect
-# (bitmap), with x86_64/dirty_checkpoint_perf_test, on the production kernel
+# (bitmap), with x86/dirty_checkpoint_perf_test, on the production kernel
 # (PROFILE=bench: config/kvm-guest.config without config/debug.config, in
 # build/kout-bench), under QEMU TCG with thread=multi (parallel vCPUs).
 #
@@ -28,7 +28,7 @@ n=${N:-20}
 runs=${R:-3}
 [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "N=$n is not a number"
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || die "R=$runs is not a number"
-test=x86_64/dirty_checkpoint_perf_test
+test=x86/dirty_checkpoint_perf_test
 mechs=(gfn ring bitmap)
 out=$top/bench
 vmout=$BUILD/bench-vm

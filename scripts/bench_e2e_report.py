@@ -2,7 +2,7 @@
 """Turn the console log of scripts/bench-e2e.sh into bench/e2e.tsv,
 bench/e2e.md and bench/e2e-pause.png.
 
-x86_64/dirty_migration_test prints one RESULT line per scenario and run
+x86/dirty_migration_test prints one RESULT line per scenario and run
 (run=N, its -x argument): precopy_quota, precopy_none and postcopy once,
 pipeline once per checkpoint interval.  The tables give every run; the plot
 gives the median pause of the classic and the pipelined checkpoints against
@@ -44,7 +44,7 @@ def main():
     mig = [r for r in rows if r["scenario"] != "pipeline"]
     pipe = [r for r in rows if r["scenario"] == "pipeline"]
     md = ["# End to end: live migration, postcopy, pipelined checkpoints", "",
-          f"`make bench-e2e` (x86_64/dirty_migration_test, series at `{a.head}`), "
+          f"`make bench-e2e` (x86/dirty_migration_test, series at `{a.head}`), "
           "production kernel under QEMU TCG thread=multi, 2 vCPUs writing random "
           "pages of 16 MiB each.  Times are emulated: read the ratios.  Every "
           "line was checked page by page (exact=1).", "",

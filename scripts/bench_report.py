@@ -2,7 +2,7 @@
 """Turn the console log of scripts/bench.sh into bench/results.{tsv,md} and
 bench/{memory,pages,vcpus}.png.
 
-Every RESULT line of x86_64/dirty_checkpoint_perf_test belongs to the test
+Every RESULT line of x86/dirty_checkpoint_perf_test belongs to the test
 that printed it (the @@TEST marker before it); its run number is the -r
 argument.  Per point and mechanism: median and range over the runs.  Ratios
 other / gfn are taken per run (the mechanisms of a run were measured next
@@ -226,7 +226,7 @@ def main():
           "real hardware; only the ratios between the mechanisms, measured in the",
           "same VM run, next to each other, are meaningful.**", "",
           f"Each point ran {a.runs} times (seeds 1..{a.runs}), the mechanisms interleaved;",
-          "each run is one `x86_64/dirty_checkpoint_perf_test`: the guest dirties the",
+          "each run is one `x86/dirty_checkpoint_perf_test`: the guest dirties the",
           "given number of random pages of a working set of max(4096, 2 x pages)",
           f"pages at the start of a sparse memslot; at each of {a.checkpoints} checkpoints the host",
           "harvests the dirty set (gfn: the vCPU and per-VM rings; ring: the dirty",

@@ -3,7 +3,7 @@
 bench/throttle.md and bench/throttle-{rate,overshoot,bystander,exits}.png (rate: pages dirtied
 over time at one target, the mechanisms with at most 4096 entries).
 
-x86_64/dirty_throttle_perf_test prints one RESULT line per run, mechanism,
+x86/dirty_throttle_perf_test prints one RESULT line per run, mechanism,
 target and vCPU, and WINDOWS lines (pages per 10 ms window) at one target.
 Per mechanism and target: the median and range over the runs of each
 metric, over the vCPUs that dirty memory (achieved/target, worst 10 ms and
@@ -116,7 +116,7 @@ def main():
             break
 
     md = ["# Dirty-rate throttling: dirty quota against ring full throttling", "",
-          f"`make bench-throttle` ({len(runs)} runs of x86_64/dirty_throttle_perf_test, "
+          f"`make bench-throttle` ({len(runs)} runs of x86/dirty_throttle_perf_test, "
           f"{a.secs} s per point; series at `{a.head}`), production kernel "
           f"(`{booted}`) under QEMU TCG thread=multi, 2 vCPUs in the QEMU VM; in the "
           "KVM guest 2 vCPUs dirty 64 MiB each (one sequentially, one in a random "

@@ -132,6 +132,13 @@ for f in $(git -C "$LINUX" log --format= --diff-filter=A --name-only base..HEAD 
 done
 [ "$fail" = 0 ] && echo "check: checkpatch --strict --codespell clean (SPDX and spelling checks seen running), changelogs lint clean on ${#patches[@]} patches; added files covered by MAINTAINERS ($(( $(date +%s) - t0 ))s)"
 
+# uapi numbers: free in the base, recorded (scripts/uapi-check.sh)
+if out=$(bash "$top/scripts/uapi-check.sh" 2>&1); then
+	echo "check: $out"
+else
+	echo "check: FAIL uapi numbers"; echo "$out" | sed 's/^/    /'; fail=1
+fi
+
 # 5. the mails of make send (dry run) apply with git am onto the base and
 # give the tree built below.  (b4, make send B4=1, takes a minute more: not
 # in the gate.)  Before the builds: its git work takes one core, and in

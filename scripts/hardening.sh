@@ -23,8 +23,8 @@ out=$BUILD/hardening.md
 				END { if (n && k) kn++; printf "%d (%d)", n, kn }' "$dir/kmemleak.txt")
 		fi
 		splats=$(awk -F'\t' 'NR > 1 && $5 ~ /kernel splat/' "$dir/results.tsv" | wc -l)
-		for log in "$dir"/logs/x86_64_gfn_ring_fuzz_test*.log \
-			   "$dir"/logs/x86_64_gfn_ring_concurrent_test*.log; do
+		for log in "$dir"/logs/x86_gfn_ring_fuzz_test*.log \
+			   "$dir"/logs/x86_gfn_ring_concurrent_test*.log; do
 			[ -f "$log" ] || continue
 			name=$(basename "$log" .log)
 			what=$(awk '
@@ -38,8 +38,8 @@ out=$BUILD/hardening.md
 					if (lv) printf "live migration: %d variants, %d rounds, %d entries\n", lv, lr, le
 					if (cv) printf "memslot churn: %d variants, %d memslot changes, %d rounds, %d entries\n", cv, co, cr, ce
 				}' "$log" | paste -sd ';' | sed 's/;/; /g')
-			st=$(awk -F'\t' -v n="${name/x86_64_/x86_64/}" 'NR > 1 && index($1, n) == 1 { print $2; exit }' "$dir/results.tsv")
-			echo "| $half | ${name#x86_64_} | ${what:-see its log} | $splats in the run | $leaks | ${st:-?} |"
+			st=$(awk -F'\t' -v n="${name/x86_/x86/}" 'NR > 1 && index($1, n) == 1 { print $2; exit }' "$dir/results.tsv")
+			echo "| $half | ${name#x86_} | ${what:-see its log} | $splats in the run | $leaks | ${st:-?} |"
 		done
 	done
 } > "$out"

@@ -3,16 +3,16 @@
 # KVM selftests one after the other on the serial console, and those test
 # binaries (from build/selftests, see scripts/selftests.sh).
 #
-#   scripts/initramfs.sh 'dirty_log_test -M dirty-ring' x86_64/sync_regs_test
-#   TESTS='x86_64/sync_regs_test demand_paging_test' scripts/initramfs.sh
+#   scripts/initramfs.sh 'dirty_log_test -M dirty-ring' x86/sync_regs_test
+#   TESTS='x86/sync_regs_test demand_paging_test' scripts/initramfs.sh
 #
 # Each argument is one test command line: a program path relative to
-# build/selftests (x86_64/ may be left out) and its arguments.  Without
+# build/selftests (x86/ may be left out) and its arguments.  Without
 # arguments the tests come from $TESTS: entries separated by newlines or ';'
 # if it has any, else by blanks (then every entry is a bare test name).
 #   TEST_TIMEOUT=secs   per-test timeout inside the guest (default 300)
 #   ARCH=arm64          the arm64 guest's: tests from build/selftests-arm64
-#                       (aarch64/ may be left out), the busybox of
+#                       (arm64/ may be left out), the busybox of
 #                       build/busybox-arm64 (scripts/deps.sh), into
 #                       build/initramfs-arm64.cpio.gz and .tests
 #
@@ -32,8 +32,8 @@ bash "$top/scripts/deps.sh"
 SELFTESTS=$BUILD/selftests$sfx
 out=$BUILD/initramfs$sfx.cpio.gz
 list=$BUILD/initramfs$sfx.tests
-subdir=x86_64 strip=strip
-[ "$arch" != arm64 ] || subdir=aarch64 strip=${CROSS_COMPILE}strip
+subdir=x86 strip=strip
+[ "$arch" != arm64 ] || subdir=arm64 strip=${CROSS_COMPILE}strip
 timeout=${TEST_TIMEOUT:-300}
 [[ "$timeout" =~ ^[1-9][0-9]*$ ]] || die "TEST_TIMEOUT=$timeout is not a number of seconds"
 

@@ -63,3 +63,43 @@ series_groups() {
 	END { flush() }
 	' "$top/series"
 }
+
+# apt with a private configuration (build/apt): other suites of Debian's
+# registry (trixie-backports, sid...) without touching the machine's
+# sources.  papt_update SUITE... writes the source list and updates it;
+# papt_get and papt ARGS run apt-get and apt-cache with it.
+PAPT_DIR=$BUILD/apt
+papt_opts() {
+	echo "-o Dir::Etc::SourceList=$PAPT_DIR/sources.list -o Dir::Etc::SourceParts=/dev/null" \
+		"-o Dir::State::Lists=$PAPT_DIR/lists -o Dir::Cache=$PAPT_DIR/cache" \
+		"-o Dir::State::status=/var/lib/dpkg/status -o APT::Sandbox::User=root"
+}
+papt_update() {
+	local s
+	mkdir -p "$PAPT_DIR/lists/partial" "$PAPT_DIR/cache/archives/partial"
+	: > "$PAPT_DIR/sources.list.new"
+	for s in "$@"; do
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $s main" \
+			>> "$PAPT_DIR/sources.list.new"
+	done
+	mv "$PAPT_DIR/sources.list.new" "$PAPT_DIR/sources.list"
+	# shellcheck disable=SC2046
+	apt-get $(papt_opts) -qq update || die "apt-get update of $* (private list, $PAPT_DIR) failed"
+}
+# shellcheck disable=SC2046
+papt_get() { apt-get $(papt_opts) -qq "$@"; }
+papt() {
+	if [ "$1" = policy_candidate ]; then
+		# shellcheck disable=SC2046
+		apt-cache $(papt_opts) policy "$2" | awk '/Candidate:/ { print $2 }'
+	else
+		# shellcheck disable=SC2046
+		apt-cache $(papt_opts) "$@"
+	fi
+}
+# papt_has PKG VERSION: the registry has that version
+papt_has() {
+	local v
+	v=$(papt madison "$1")
+	grep -qF "| $2 |" <<<"$v"
+}

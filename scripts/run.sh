@@ -10,7 +10,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 summary() {	# console log
-	echo "run: the end-to-end jobs (x86_64/dirty_migration_test; emulated times, compare ratios):"
+	echo "run: the end-to-end jobs (x86/dirty_migration_test; emulated times, compare ratios):"
 	awk '/RESULT scenario=/ {
 		delete f
 		for (i = 1; i <= NF; i++) if (split($i, kv, "=") == 2) f[kv[1]] = kv[2]

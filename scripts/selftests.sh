@@ -8,7 +8,7 @@
 #   JOBS=n   parallel jobs (default: nproc, see nr_jobs() in lib.sh)
 #   V=1      show the compiler command lines
 #   SELFTESTS=dir  output directory (default: build/selftests)
-#   SELFTESTS_ONLY="x86_64/a_test ..."  only these tests (and the library)
+#   SELFTESTS_ONLY="x86/a_test ..."  only these tests (and the library)
 #   KOUT=dir       where the uapi headers go (default: build/kout)
 #   ARCH=arm64     the aarch64 targets, cross-built (aarch64-linux-gnu-),
 #                  into build/selftests-arm64, against the headers of
@@ -22,9 +22,9 @@ SELFTESTS=${SELFTESTS:-$BUILD/selftests$sfx}
 if [ "$arch" = arm64 ]; then
 	command -v "${CROSS_COMPILE}gcc" >/dev/null ||
 		die "${CROSS_COMPILE}gcc missing (ARCH=arm64 scripts/deps.sh installs it)"
-	mkargs=(ARCH=arm64 CROSS_COMPILE="$CROSS_COMPILE") probe=$SELFTESTS/aarch64/psci_test
+	mkargs=(ARCH=arm64 CROSS_COMPILE="$CROSS_COMPILE") probe=$SELFTESTS/arm64/psci_test
 else
-	mkargs=(ARCH=x86) probe=$SELFTESTS/x86_64/sync_regs_test
+	mkargs=(ARCH=x86) probe=$SELFTESTS/x86/sync_regs_test
 fi
 src=$LINUX/tools/testing/selftests/kvm
 [ -f "$src/Makefile" ] || die "$src/Makefile missing: run 'make tree' (scripts/tree.sh) first"

@@ -43,11 +43,9 @@ if [ -d "$LINUX/.git" ] && git -C "$LINUX" rev-parse -q --verify base >/dev/null
 	git -C "$LINUX" checkout -q -f -B work base
 else
 	bash "$top/scripts/deps.sh"
-	tarball=/usr/src/$BASE_PKG.tar.xz
-	[ -f "$tarball" ] || die "$tarball missing: is $BASE_PKG=$BASE_VERSION installed?"
-	have=$(dpkg-query -W -f='${Version}' "$BASE_PKG")
-	[ "$have" = "$BASE_VERSION" ] || die "$BASE_PKG $have installed, the pin is $BASE_VERSION"
-	echo "tree: unpacking $BASE_PKG $BASE_VERSION into build/linux"
+	tarball=$(bash "$top/scripts/base.sh")
+	version=$(cat "$BUILD/base-pkg/.version")
+	echo "tree: unpacking $BASE_PKG $version into build/linux"
 	rm -rf "$LINUX" "$BUILD/linux.tmp"
 	mkdir -p "$BUILD/linux.tmp"
 	tar -xJf "$tarball" -C "$BUILD/linux.tmp" --strip-components=1
@@ -61,7 +59,7 @@ else
 	# the files the series adds from git: drop that block.
 	sed -i '/^# Debian packaging/,$d' .gitignore
 	git add -A -f .
-	git -c core.bigFileThreshold=1m commit -q -m "$BASE_PKG $BASE_VERSION"
+	git -c core.bigFileThreshold=1m commit -q -m "$BASE_PKG $version ($BASE_TAG)"
 	git tag base
 	cd - >/dev/null
 fi

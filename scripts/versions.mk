@@ -1,4 +1,12 @@
 # The one place the base tree is pinned.  Both make and the shell scripts
 # read this file (scripts/lib.sh parses the same KEY = value lines).
-BASE_PKG = linux-source-6.12
-BASE_VERSION = 6.12.117-1~deb12u1
+# The base is Debian's linux-source package of that version, fetched from
+# BASE_SUITE through a private apt configuration (scripts/base.sh); the
+# machine's own apt sources are not changed.  When the registry no longer
+# has BASE_VERSION, scripts/base.sh takes the newest BASE_PKG it has and
+# says so on every run: bump BASE_VERSION then (make check proves the series
+# still applies and builds there).
+BASE_PKG = linux-source-7.3
+BASE_VERSION = 7.3.4-1~bpo13+1
+BASE_SUITE = trixie-backports
+BASE_TAG = v7.3.4

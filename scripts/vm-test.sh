@@ -3,10 +3,10 @@
 # run KVM selftests in it and print a result table.
 #
 #   scripts/vm-test.sh                      the gate: tests/gate.list
-#   scripts/vm-test.sh 'dirty_log_test -M dirty-ring' x86_64/sync_regs_test
-#   TESTS='x86_64/sync_regs_test x86_64/debug_regs' scripts/vm-test.sh
+#   scripts/vm-test.sh 'dirty_log_test -M dirty-ring' x86/sync_regs_test
+#   TESTS='x86/sync_regs_test x86/debug_regs' scripts/vm-test.sh
 #
-# A test is a command line: a program relative to build/selftests (x86_64/
+# A test is a command line: a program relative to build/selftests (x86/
 # may be left out) and its arguments.  In TESTS, separate command lines with
 # ';' or newlines; without either, every blank-separated word is one test.
 # Settings (environment):
