@@ -14,7 +14,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all deps tree export kernel selftests vm-test gate gate-base check test test-arm64 run bench bench-throttle bench-e2e bench-profile send clean
+.PHONY: all deps tree export kernel selftests vm-test gate gate-base check test test-arm64 run bench bench-throttle bench-e2e bench-profile send proofs clean
 
 TREE := $(if $(LINUX),,tree)
 
@@ -92,6 +92,12 @@ bench-profile: tree
 # unless SEND=1.  V=N revision, RFC=0 for [PATCH], B4=1 also through b4
 send: tree
 	bash $(S)/send.sh
+
+# the ordering and protocol proofs of proofs/: herd7 litmus tests against
+# the kernel memory model of build/linux, and the Spin model
+# (scripts/proofs.sh, proofs/README.md); make check runs it too
+proofs:
+	bash $(S)/proofs.sh
 
 clean:
 	rm -rf build

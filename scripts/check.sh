@@ -139,6 +139,15 @@ else
 	echo "check: FAIL uapi numbers"; echo "$out" | sed 's/^/    /'; fail=1
 fi
 
+# the ordering and protocol proofs: litmus tests (herd7, LKMM) and the
+# Spin model of proofs/ (scripts/proofs.sh, make proofs)
+t0=$(date +%s)
+if out=$(bash "$top/scripts/proofs.sh" 2>&1); then
+	echo "check: proofs: $(tail -n 1 <<<"$out") ($(( $(date +%s) - t0 ))s)"
+else
+	echo "check: FAIL proofs"; grep -v '^ok ' <<<"$out" | tail -20 | sed 's/^/    /'; fail=1
+fi
+
 # 5. the mails of make send (dry run) apply with git am onto the base and
 # give the tree built below.  (b4, make send B4=1, takes a minute more: not
 # in the gate.)  Before the builds: its git work takes one core, and in

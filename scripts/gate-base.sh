@@ -5,6 +5,10 @@
 # there.  Each must fail (or time out) on the base as well; one that passes
 # there is not a TCG or config limitation and belongs in the gate.  Results
 # in build/base/vm-test; a closing line "gate-base: ...".
+#   SURVEY=1  instead, run every upstream x86 KVM selftest of the base that
+#             no list of tests/ names (gate, gate-mttcg, known failures)
+#             and print each one's result there: what a new base brings,
+#             to sort into tests/gate.list or tests/tcg-known-failures.list.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -22,9 +26,18 @@ fi
 git -C "$base/linux" checkout -q --detach base
 git -C "$base/linux" diff --quiet base || die "$base/linux has local changes"
 
-mapfile -t entries < <(grep -v '^[[:space:]]*#' "$known" | grep -v '^[[:space:]]*$' |
-	sed -e 's/[[:space:]]*#.*//' -e 's/^[[:space:]]*//')
-[ ${#entries[@]} -gt 0 ] || die "no tests in $known"
+listed() {	# the test programs that the lists of tests/ name
+	sed -e 's/[[:space:]]*#.*//' -e '/^[[:space:]]*$/d' "$@" | awk '{ print $1 }' | sort -u
+}
+if [ "${SURVEY:-0}" = 1 ]; then
+	mapfile -t entries < <(comm -23 \
+		<(sed -nE 's/^TEST_GEN_PROGS_(COMMON|x86)[[:space:]]*\+?=[[:space:]]*([a-z0-9_\/-]+)$/\2/p' \
+			"$base/linux/tools/testing/selftests/kvm/Makefile.kvm" | sort -u) \
+		<(listed "$known" "$top/tests/gate.list" "$top/tests/gate-mttcg.list"))
+else
+	mapfile -t entries < <(listed "$known")
+fi
+[ ${#entries[@]} -gt 0 ] || die "no tests to run"
 
 # the same scripts, with everything under build/base: kernel (build/base/kout),
 # selftests, initramfs and results
@@ -37,6 +50,11 @@ VM_TIMEOUT=${VM_TIMEOUT:-2700} VM_TEST_OUT=$base/vm-test \
 res=$base/vm-test/results.tsv
 [ -f "$res" ] || die "no $res: the base VM did not run"
 
+if [ "${SURVEY:-0}" = 1 ]; then
+	awk -F'\t' 'NR > 1 { printf "gate-base: survey: %-45s %s %s %s\n", $1, $2, $3, $5 }' "$res"
+	echo "gate-base: survey of ${#entries[@]} unlisted tests on the base, results in ${res#$top/}"
+	exit 0
+fi
 bad=0
 for e in "${entries[@]}"; do
 	st=$(awk -F'\t' -v n="$e" '$1 == n { print $2 }' "$res")
