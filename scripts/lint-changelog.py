@@ -5,8 +5,9 @@
 #  - shortlog "KVM: <topic>: Capitalized description", topic from the list
 #    of maintainer-kvm-x86.rst (or none, for generic KVM), no final period,
 #    75 columns firm (a warning), 80 hard;
-#  - body lines of at most 75 columns, but for URLs and indented quotes of
-#    logs or code (4 spaces or a tab), which may not be wrapped;
+#  - body lines of at most 75 columns, but for URLs, indented quotes of
+#    logs or code (4 spaces or a tab) and Fixes: tags, which may not be
+#    wrapped;
 #  - no "this patch"/"this commit", no pronouns (imperative mood);
 #  - a Signed-off-by: of the author.
 # Usage: lint-changelog.py PATCH...; exit 1 if any rule is broken.
@@ -51,7 +52,7 @@ def lint(path):
     if not [l for l in prose if l.strip() and not re.match(r'[\w-]+: ', l)]:
         errs.append('empty changelog')
     for n, line in enumerate(lines, 1):
-        if len(line) > 75 and '://' not in line and not re.match(r'(    |\t)', line):
+        if len(line) > 75 and '://' not in line and not re.match(r'(    |\t|Fixes: )', line):
             errs.append(f'changelog line {n} is {len(line)} columns: {line[:40]}...')
     for n, line in enumerate(prose, 1):
         if re.match(r'[\w-]+: ', line):
