@@ -137,6 +137,13 @@ qemu_x86() {
 	# invariant TSC the kernel calls the TSCs unsynchronized and falls back
 	# to the jiffies clocksource (4ms steps), which breaks timing tests such
 	# as xen_shinfo_test; TCG's TSCs are all the one host TSC.
+	# transparent_hugepage=never: once in four runs on 7.3, the memslot
+	# churn of gfn_ring_concurrent_test (logging toggled, memslots deleted
+	# and moved while vCPUs run) hit the TDP MMU's WARN that a spurious
+	# fault found a present SPTE of another pfn (tdp_mmu.c:1137).  The
+	# only SPTEs made without a fault are huge pages recovered in place
+	# when logging stops (6.13+), which need THP-backed memory: suspected,
+	# not proven; see the closing note of 2026-12-07.
 	# no5lvl: 4-level paging in this (L1) kernel.  -cpu max offers LA57,
 	# and 7.3's KASAN, booted with 5-level paging, reported once a
 	# wild-memory-access in an interrupt taken early in start_kernel()
@@ -149,7 +156,7 @@ qemu_x86() {
 		-smp 2,sockets=2,cores=1,threads=1 -m 4G
 		-nographic -no-reboot -nic none -d cpu_reset -D "$out/qemu-reset.log"
 		-kernel "$bzimage" -initrd "$BUILD/initramfs.cpio.gz"
-		-append "console=ttyS0 panic=-1 printk.time=1 no5lvl tsc=reliable tsc_early_khz=$tsc_khz hugepages=$hugepages $detectors ${VM_APPEND:-}")
+		-append "console=ttyS0 panic=-1 printk.time=1 no5lvl transparent_hugepage=never tsc=reliable tsc_early_khz=$tsc_khz hugepages=$hugepages $detectors ${VM_APPEND:-}")
 }
 
 # arm64: QEMU's virt machine with EL2 (virtualization=on), so the kernel
