@@ -165,6 +165,8 @@ if [ -w "$kml" ]; then
 	cat "$kml"
 	echo "@@KMEMLEAK END"
 fi
+# the KCSAN kernel (make kcsan): what its watchpoints saw
+[ -r /sys/kernel/debug/kcsan ] && echo "@@INFO kcsan $(tr '\n' ' ' < /sys/kernel/debug/kcsan | cut -c1-600)"
 echo "@@DONE"
 sync
 reboot -f

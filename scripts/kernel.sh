@@ -9,6 +9,8 @@
 #                    build/kout-bench (unless O= says otherwise).
 #   PROFILE=profile  the benchmark kernel plus the ftrace function profiler
 #                    (config/profile.config), into build/kout-prof.
+#   PROFILE=kcsan    config/kvm-guest.config plus config/kcsan.config (KCSAN
+#                    instead of KASAN), into build/kout-kcsan (make kcsan).
 #   ARCH=arm64       the arm64 kernel (arch/arm64/boot/Image), cross-built,
 #                    config/kvm-guest-arm64.config instead of
 #                    config/kvm-guest.config, into build/kout-arm64 (bench:
@@ -27,7 +29,8 @@ case "${PROFILE:-gate}" in
 gate)	out=${O:-$KOUT}; frags=("$guest" "$top/config/debug.config") ;;
 bench)	out=${O:-$BUILD/kout-bench$sfx}; frags=("$guest") ;;
 profile) out=${O:-$BUILD/kout-prof$sfx}; frags=("$guest" "$top/config/profile.config") ;;
-*)	die "PROFILE=$PROFILE: gate, bench or profile" ;;
+kcsan)	out=${O:-$BUILD/kout-kcsan$sfx}; frags=("$guest" "$top/config/kcsan.config") ;;
+*)	die "PROFILE=$PROFILE: gate, bench, profile or kcsan" ;;
 esac
 mkdir -p "$out"
 want=$(mktemp)

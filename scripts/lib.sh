@@ -103,3 +103,49 @@ papt_has() {
 	v=$(papt madison "$1")
 	grep -qF "| $2 |" <<<"$v"
 }
+
+# TCG's nested triple fault under thread=multi: QEMU's MTTCG (7.2 and 10.0
+# alike) sometimes raises a #PF with the reserved-bit and fetch bits (error
+# code 0x18) in the selftest guest, whose page tables never change, and its
+# delivery shuts the guest down; the upstream dirty ring sees it too.  See
+# tests/gate-mttcg.list.
+# tcg_shutdown_only DIR: the command lines of the tests of DIR/results.tsv
+# whose every failure is that KVM_EXIT_SHUTDOWN, and nothing else.
+tcg_shutdown_only() {
+	local n f
+	awk -F'\t' 'NR > 1 && $2 == "FAIL" && $5 ~ /^exit / { print $1 }' "$1/results.tsv" |
+	while read -r n; do
+		f=$1/logs/${n//\//_}.log
+		[ "$(grep -ac '==== Test Assertion Failure' "$f")" -gt 0 ] || continue
+		[ "$(grep -ac '==== Test Assertion Failure' "$f")" = \
+		  "$(grep -ac 'got: 8 (SHUTDOWN)' "$f")" ] || continue
+		n=${n%]}
+		echo "${n/[/ }" | tr , ' '
+	done
+}
+# rerun_tcg_shutdowns DIR: run those tests again, each time in a new boot of
+# scripts/vm-test.sh with the caller's environment (TCG_THREAD, BZIMAGE...),
+# at most three times.  A rerun's rows replace the first run's in
+# DIR/results.tsv, marked as reruns, and its logs replace theirs (its
+# console goes to DIR/console-reruns.log); the rows decide.  Returns 0 if it ran anything again, 1 if nothing was to rerun.
+rerun_tcg_shutdowns() {
+	local dir=$1 try ran=1
+	local -a again
+	for try in 1 2 3; do
+		mapfile -t again < <(tcg_shutdown_only "$dir")
+		[ "${#again[@]}" -gt 0 ] || break
+		ran=0
+		echo "${0##*/}: ${#again[@]} test(s) failed only by the nested guest's triple fault, running them again ($try/3)"
+		rm -rf "$dir-rerun"
+		VM_TEST_OUT=$dir-rerun bash "$top/scripts/vm-test.sh" "${again[@]}" || true
+		[ -f "$dir-rerun/results.tsv" ] || die "the rerun wrote no $dir-rerun/results.tsv"
+		cp -r "$dir-rerun/logs/." "$dir/logs/"
+		cat "$dir-rerun/console.log" >> "$dir/console-reruns.log"
+		awk -F'\t' -v OFS='\t' -v try="$try" '
+			FNR == NR { if (FNR > 1) { $5 = "rerun " try " after a TCG triple fault" ($5 == "" ? "" : "; " $5); r[$1] = $0 } next }
+			FNR > 1 && ($1 in r) { print r[$1]; next }
+			{ print }' "$dir-rerun/results.tsv" "$dir/results.tsv" > "$dir/results.merged.tsv"
+		mv "$dir/results.merged.tsv" "$dir/results.tsv"
+	done
+	return "$ran"
+}

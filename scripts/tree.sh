@@ -25,7 +25,8 @@ if [ -n "${KSRC:-}" ]; then
 	exit 0
 fi
 
-stamp=$(cat "$top/scripts/versions.mk" "$top/series" $(series_patches | sed "s|^|$top/patches/|") 2>/dev/null | sha1sum | cut -c1-12)
+# what the tree is made of: the base's pin (not the rest of versions.mk) and the series
+stamp=$(cat <(grep '^BASE_' "$top/scripts/versions.mk") "$top/series" $(series_patches | sed "s|^|$top/patches/|") 2>/dev/null | sha1sum | cut -c1-12)
 
 if [ -d "$LINUX/.git" ] && git -C "$LINUX" rev-parse -q --verify base >/dev/null; then
 	if [ "$(git -C "$LINUX" config --get gfnring.stamp || true)" = "$stamp" ] &&

@@ -10,3 +10,8 @@ BASE_PKG = linux-source-7.3
 BASE_VERSION = 7.3.4-1~bpo13+1
 BASE_SUITE = trixie-backports
 BASE_TAG = v7.3.4
+# QEMU=backports (scripts/vm-test.sh): QEMU of this version from QEMU_SUITE,
+# unpacked into build/qemu by scripts/qemu.sh (the default is Debian 12's
+# own, 7.2)
+QEMU_SUITE = bookworm-backports
+QEMU_VERSION = 1:10.0.2+ds-2+deb13u1~bpo12+1

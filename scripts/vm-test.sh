@@ -32,6 +32,10 @@
 #                      tests/tcg-known-failures-arm64.list, results in
 #                      build/vm-test-arm64.  No TSC: VM_TSC_KHZ is x86 only.
 #   VM_CPU=...         arm64: QEMU's -cpu (default max,pauth-impdef=on)
+#   SPLAT_OK=regex     kernel lines that match it are no splat (make kcsan)
+#   QEMU=system        the machine's QEMU (Debian 12: 7.2); QEMU=backports:
+#                      QEMU_VERSION of scripts/versions.mk (10.0), unpacked
+#                      into build/qemu by scripts/qemu.sh
 #
 # Writes build/vm-test/console.log (the whole serial console),
 # build/vm-test/results.tsv and build/vm-test/logs/<test>.log.
@@ -143,7 +147,10 @@ qemu_x86() {
 	# fault found a present SPTE of another pfn (tdp_mmu.c:1137).  The
 	# only SPTEs made without a fault are huge pages recovered in place
 	# when logging stops (6.13+), which need THP-backed memory: suspected,
-	# not proven; see the closing note of 2026-12-07.
+	# not proven; see the closing note of 2026-12-07.  Not the cause, or
+	# not alone: the same WARN came again with THP off, under thread=multi
+	# (QEMU 7.2, memslot_churn.ring_64k_2_vcpus_eintr, second session of
+	# 2026-12-07).  Kept until the WARN is understood.
 	# no5lvl: 4-level paging in this (L1) kernel.  -cpu max offers LA57,
 	# and 7.3's KASAN, booted with 5-level paging, reported once a
 	# wild-memory-access in an interrupt taken early in start_kernel()
@@ -179,6 +186,14 @@ run_vm() {	# entries...; sets qemu_rc, elapsed
 	[ -f "$bzimage" ] || die "no kernel: $bzimage missing (run scripts/kernel.sh first)"
 	[ "$arch" = arm64 ] || command -v qemu-system-x86_64 >/dev/null ||
 		die "qemu-system-x86_64 missing (scripts/deps.sh)"
+	local qdir
+	case "${QEMU:-system}" in
+	system)	;;
+	# its own option ROMs first, then the machine's data (SeaBIOS)
+	backports) qdir=$(bash "$top/scripts/qemu.sh")
+		PATH=$qdir/usr/bin:$PATH qemu_data=(-L "$qdir/usr/share/qemu" -L /usr/share/qemu) ;;
+	*)	die "QEMU=$QEMU: system or backports" ;;
+	esac
 	# SELFTESTS_BUILT=1: build/selftests is up to date (scripts/test.sh,
 	# while make check moves build/linux from patch to patch)
 	[ "${SELFTESTS_BUILT:-0}" = 1 ] || bash "$top/scripts/selftests.sh"
@@ -188,7 +203,8 @@ run_vm() {	# entries...; sets qemu_rc, elapsed
 	mkdir -p "$out"
 	local qemu
 	if [ "$arch" = arm64 ]; then qemu_arm64; else qemu_x86; fi
-	echo "vm-test: ${qemu[*]}"
+	qemu+=("${qemu_data[@]}")
+	echo "vm-test: $("${qemu[0]}" --version | head -n 1): ${qemu[*]}"
 	echo "vm-test: $(wc -l < "$list") tests, ${test_timeout}s each, ${vm_timeout}s for the whole VM; console in ${log#"$top"/}"
 	local t0 rcs
 	t0=$(date +%s)
@@ -206,7 +222,7 @@ run_vm() {	# entries...; sets qemu_rc, elapsed
 	elapsed=$(( $(date +%s) - t0 ))
 }
 
-qemu_rc=0 elapsed='?'
+qemu_rc=0 elapsed='?' qemu_data=()
 if [ "${REPARSE:-0}" = 1 ]; then
 	[ -f "$log" ] && [ -f "$list" ] || die "REPARSE=1: no $log or $list to parse"
 	[ -f "$out/qemu.rc" ] && qemu_rc=$(cat "$out/qemu.rc")
@@ -250,6 +266,9 @@ fi
 # output can land in front of them.
 splat_re='WARNING:|BUG:|KASAN|memory leak detector disabled|possible recursive locking|lockdep|INFO: rcu|rcu_sched self-detected stall|Oops|Kernel panic|circular locking|general protection fault|soft lockup|hard LOCKUP|INFO: task .* blocked|UBSAN:|Call Trace:|Call trace:|Internal error:|Unable to handle kernel'
 splat_ok='RCU lockdep checking is enabled'	# boot banner of CONFIG_PROVE_RCU
+# SPLAT_OK=regex: more lines that are no splat here (scripts/kcsan.sh: KCSAN's
+# reports, which it sorts itself)
+splat_ok+=${SPLAT_OK:+|$SPLAT_OK}
 rm -rf "$out/logs" "$out/markers"
 mkdir -p "$out/logs"
 awk -v re="$splat_re" -v ok="$splat_ok" -v out="$out" '
