@@ -9,7 +9,7 @@
 # ARCH=arm64 on the command line gives kernel, selftests and vm-test the
 # arm64 workspace (build/*-arm64).  LINUX=dir builds that tree as it is:
 # make tree, which would remake it, is then left out.
-# See README for the other targets.
+# See docs/targets.md for the other targets.
 
 SHELL := /bin/bash
 S := scripts

@@ -3,7 +3,7 @@
 # results of scripts/gate.sh (build/vm-test, build/vm-test-mttcg): the
 # fuzzer's seeds and operations, the memslot churn, kernel reports
 # (splats) and kmemleak's count.  Writes build/hardening.md and prints it;
-# the README's table is a copy of one such run.
+# docs/testing.md's table is a copy of one such run.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

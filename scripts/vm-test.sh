@@ -150,7 +150,12 @@ qemu_x86() {
 	# not proven; see the closing note of 2026-12-07.  Not the cause, or
 	# not alone: the same WARN came again with THP off, under thread=multi
 	# (QEMU 7.2, memslot_churn.ring_64k_2_vcpus_eintr, second session of
-	# 2026-12-07).  Kept until the WARN is understood.
+	# 2026-12-07).  Kept until the WARN is understood.  A reading of 7.3
+	# (not yet tried): a fault that began while its memslot was deleted
+	# or moved away (no slot, KVM_PFN_NOSLOT) takes mmu_lock after the
+	# slot is back and another vCPU mapped the page; is_page_fault_stale()
+	# checks mmu_invalidate_seq only for faults with a slot, so it finds a
+	# present SPTE of another pfn: upstream, and then unrelated to THP.
 	# no5lvl: 4-level paging in this (L1) kernel.  -cpu max offers LA57,
 	# and 7.3's KASAN, booted with 5-level paging, reported once a
 	# wild-memory-access in an interrupt taken early in start_kernel()
