@@ -33,7 +33,7 @@ if [ "${SURVEY:-0}" = 1 ]; then
 	mapfile -t entries < <(comm -23 \
 		<(sed -nE 's/^TEST_GEN_PROGS_(COMMON|x86)[[:space:]]*\+?=[[:space:]]*([a-z0-9_\/-]+)$/\2/p' \
 			"$base/linux/tools/testing/selftests/kvm/Makefile.kvm" | sort -u) \
-		<(listed "$known" "$top/tests/gate.list" "$top/tests/gate-mttcg.list"))
+		<(listed "$known" "$top/tests/gate.list" "$top/tests/gate-slow.list" "$top/tests/gate-mttcg.list"))
 else
 	mapfile -t entries < <(listed "$known")
 fi

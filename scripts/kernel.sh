@@ -15,6 +15,9 @@
 #                    config/kvm-guest-arm64.config instead of
 #                    config/kvm-guest.config, into build/kout-arm64 (bench:
 #                    build/kout-bench-arm64, profile: build/kout-prof-arm64).
+#   PAGES=16k|64k    arm64: host pages of 16 KiB or 64 KiB instead of 4 KiB,
+#                    into the profile's directory with -16k or -64k appended
+#                    (the dirty quota's unit on such hosts: make test-pages).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -32,11 +35,19 @@ profile) out=${O:-$BUILD/kout-prof$sfx}; frags=("$guest" "$top/config/profile.co
 kcsan)	out=${O:-$BUILD/kout-kcsan$sfx}; frags=("$guest" "$top/config/kcsan.config") ;;
 *)	die "PROFILE=$PROFILE: gate, bench, profile or kcsan" ;;
 esac
+pages=${PAGES:-4k}
+case "$pages" in
+4k) ;;
+16k|64k) [ "$arch" = arm64 ] || die "PAGES=$pages: arm64 only"
+	 [ -n "${O:-}" ] || out=$out-$pages ;;
+*) die "PAGES=$pages: 4k, 16k or 64k" ;;
+esac
 mkdir -p "$out"
 want=$(mktemp)
 trap 'rm -f "$want"' EXIT
 # a line in two fragments once (CONFIG_DEBUG_FS): Kconfig warns otherwise
-cat "${frags[@]}" | grep -E '^CONFIG_' | awk '!seen[$0]++' > "$want"
+cat "${frags[@]}" | grep -E '^CONFIG_' | awk '!seen[$0]++' |
+	sed "s/^CONFIG_ARM64_4K_PAGES=y\$/CONFIG_ARM64_${pages^^}_PAGES=y/" > "$want"
 if [ "${MODULES:-0}" = 1 ]; then
 	sed -i -e 's/^CONFIG_KVM=y/CONFIG_KVM=m/' -e 's/^CONFIG_KVM_AMD=y/CONFIG_KVM_AMD=m/' \
 		-e 's/^CONFIG_KVM_INTEL=y/CONFIG_KVM_INTEL=m/' "$want"

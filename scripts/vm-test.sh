@@ -23,6 +23,8 @@
 #   VERBOSE=1          show the whole console while it runs
 #   REPARSE=1          do not boot: parse build/vm-test/console.log again
 #   GATE_LIST=file     the gate list to run (default tests/gate.list)
+#   FULL=1             the default list and tests/gate-slow.list after it
+#                      (x86: the slow upstream tests make test leaves out)
 #   VM_TEST_OUT=dir    where the results go (default build/vm-test)
 #   ARCH=arm64         the arm64 workspace: build/kout-arm64's Image under
 #                      qemu-system-aarch64 -M virt,virtualization=on,
@@ -244,6 +246,9 @@ else
 	else
 		[ -f "$gate" ] || die "$gate missing"
 		mapfile -t entries < <(read_list "$gate")
+		if [ "${FULL:-0}" = 1 ] && [ -z "${GATE_LIST:-}" ] && [ -f "$top/tests/gate-slow$sfx.list" ]; then
+			mapfile -t -O ${#entries[@]} entries < <(read_list "$top/tests/gate-slow$sfx.list")
+		fi
 	fi
 	[ ${#entries[@]} -gt 0 ] || die "no tests to run"
 	run_vm "${entries[@]}"
