@@ -14,7 +14,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all deps tree export kernel selftests vm-test gate gate-base check test test-arm64 run bench bench-throttle bench-e2e bench-profile send proofs kcsan clean
+.PHONY: all deps tree export kernel selftests vm-test gate gate-base check test test-arm64 test-pages run bench bench-throttle bench-e2e bench-profile send proofs kcsan clean
 
 TREE := $(if $(LINUX),,tree)
 
@@ -63,6 +63,11 @@ test-arm64: $(TREE)
 	ARCH=arm64 bash $(S)/kernel.sh
 	ARCH=arm64 bash $(S)/selftests.sh
 	ARCH=arm64 SELFTESTS_BUILT=1 bash $(S)/vm-test.sh
+
+# tests/gate-arm64-test.list on arm64 hosts with 16 KiB and 64 KiB pages
+# (scripts/test-pages.sh; PAGES=64k for one)
+test-pages: $(TREE)
+	bash $(S)/test-pages.sh
 
 # the KCSAN kernel (config/kcsan.config) runs tests/kcsan.list under TCG
 # thread=multi; fails on a data race in the series' code (scripts/kcsan.sh)

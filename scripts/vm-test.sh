@@ -12,7 +12,8 @@
 # Settings (environment):
 #   TEST_TIMEOUT=300   per-test timeout in the guest, seconds
 #   VM_TIMEOUT=1800    timeout of the whole QEMU run, seconds
-#   HUGEPAGES=128      2M hugetlb pages the guest reserves at boot
+#   HUGEPAGES=128      2M hugetlb pages the guest reserves at boot (arm64:
+#                      hugepagesz=2M, so also with 16K and 64K pages)
 #   VM_TSC_KHZ=...     guest TSC frequency (default: measured on the host)
 #   VM_APPEND=...      more kernel command line
 #   TCG_THREAD=single  QEMU's TCG threading: single (one host thread runs
@@ -186,7 +187,7 @@ qemu_arm64() {
 		-M virt,virtualization=on,gic-version=3 -cpu "${VM_CPU:-max,pauth-impdef=on}"
 		-smp 2 -m 4G -nographic -no-reboot -nic none
 		-kernel "$bzimage" -initrd "$BUILD/initramfs$sfx.cpio.gz"
-		-append "console=ttyAMA0 panic=-1 printk.time=1 hugepages=$hugepages $detectors ${VM_APPEND:-}")
+		-append "console=ttyAMA0 panic=-1 printk.time=1 hugepagesz=2M hugepages=$hugepages $detectors ${VM_APPEND:-}")
 }
 
 run_vm() {	# entries...; sets qemu_rc, elapsed
